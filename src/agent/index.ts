@@ -1,0 +1,13 @@
+/** The agent-side SDK: what an agent needs to present a verifiable identity. */
+export {
+  type AgentKey,
+  type AgentKeyType,
+  agentKeyFromJwk,
+  generateAgentKey,
+} from './generate-agent-key.js';
+export {
+  type SignatureHeaders,
+  type SigningKey,
+  type SignRequestInput,
+  signRequest,
+} from './sign-request.js';

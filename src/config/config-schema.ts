@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9191');
+
+/**
+ * The configuration file (SPEC §12). Every field has a default, so an empty file — or none —
+ * is the embedded default. Unknown keys are rejected. `z.toJSONSchema` publishes it as
+ * schema/config.schema.json.
+ */
+export const configSchema = z
+  .strictObject({
+    listen: z
+      .strictObject({
+        grpc: hostPort.prefault('0.0.0.0:9191').describe('Envoy gRPC ext_authz listener'),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        memory: z
+          .strictObject({
+            maxEntries: z
+              .int()
+              .positive()
+              .prefault(1_000_000)
+              .describe('replay entries held; at capacity new nonces are refused, never evicted'),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    onStoreError: z
+      .enum(['deny', 'allow'])
+      .prefault('deny')
+      .describe('deny (fail closed) or allow when the store cannot answer'),
+    signatures: z
+      .strictObject({
+        maxAge: durationSchema.prefault('300s').describe('oldest accepted signature `created`'),
+        clockSkew: durationSchema
+          .prefault('30s')
+          .describe('how far in the future `created` may be, and grace after `expires`'),
+      })
+      .prefault({}),
+    keys: z
+      .strictObject({
+        cacheSize: z.int().positive().prefault(10_000).describe('resolved keys kept in memory'),
+      })
+      .prefault({}),
+    shutdown: z
+      .strictObject({
+        timeout: durationSchema
+          .prefault('10s')
+          .describe('how long SIGTERM waits for in-flight checks before closing'),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .prefault('info'),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, context) => {
+    if (config.signatures.clockSkew >= config.signatures.maxAge) {
+      context.addIssue({
+        code: 'custom',
+        path: ['signatures', 'clockSkew'],
+        message: 'must be shorter than signatures.maxAge',
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

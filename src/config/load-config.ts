@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { type Document, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
+import { type Config, configSchema } from './config-schema.js';
+import {
+  type ConfigLeaf,
+  coerceLeafText,
+  configLeaves,
+  parseConfigFlags,
+} from './config-sources.js';
+
+export interface ConfigSources {
+  /** Path of the YAML file, if any. */
+  readonly file?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Config flags (`--signatures.max-age=60s`), already split from the command. */
+  readonly flags: readonly string[];
+}
+
+/**
+ * Builds the configuration once at start: YAML file, then `AGENT_AUTHZ_*` variables, then flags,
+ * validated together. Every error names the field and where its value came from (file:line:col,
+ * variable or flag). The result is frozen.
+ */
+export function loadConfig(sources: ConfigSources): Config {
+  const file = sources.file === undefined ? undefined : readYaml(sources.file, sources.env);
+  const raw = (file?.value ?? {}) as Record<string, unknown>;
+  const origins = new Map<string, string>();
+  const leaves = configLeaves();
+  for (const leaf of leaves) {
+    const text = sources.env[leaf.envName];
+    if (text !== undefined)
+      setLeaf(raw, leaf, text, origins, `environment variable ${leaf.envName}`);
+  }
+  for (const [leaf, text] of parseConfigFlags(sources.flags, leaves)) {
+    setLeaf(raw, leaf, text, origins, `option ${leaf.flagName}`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(describeIssues(parsed.error.issues, origins, file));
+  }
+  return deepFreeze(parsed.data);
+}
+
+interface YamlFile {
+  readonly name: string;
+  readonly document: Document;
+  readonly lines: LineCounter;
+  readonly value: unknown;
+}
+
+function readYaml(name: string, env: ConfigSources['env']): YamlFile {
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read config file ${name}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [first] = document.errors;
+  if (first !== undefined) {
+    const { line, col } = lines.linePos(first.pos[0]);
+    throw new ConfigError(`${name}:${line}:${col}: ${first.message.split('\n')[0]}`);
+  }
+  const file = { name, document, lines, value: undefined as unknown };
+  interpolate(file, env);
+  const value = document.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${name}: the config file must be a mapping of fields`);
+  }
+  return { ...file, value };
+}
+
+/** `${NAME}` in a string value is replaced by that environment variable (SPEC §12 admin token). */
+function interpolate(file: Omit<YamlFile, 'value'>, env: ConfigSources['env']): void {
+  const visit = (node: unknown): void => {
+    if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      node.value = node.value.replace(/\$\{([A-Z0-9_]+)\}/g, (_, variable: string) => {
+        const value = env[variable];
+        if (value === undefined) {
+          throw new ConfigError(
+            `${position(file, node.range?.[0])}: environment variable ${variable} is not set`,
+          );
+        }
+        return value;
+      });
+      return;
+    }
+    const items = (node as { items?: unknown[] } | null)?.items;
+    for (const item of items ?? []) {
+      const pair = item as { key?: unknown; value?: unknown };
+      visit('value' in (pair as object) ? pair.value : item);
+    }
+  };
+  visit(file.document.contents);
+}
+
+function setLeaf(
+  raw: Record<string, unknown>,
+  leaf: ConfigLeaf,
+  text: string,
+  origins: Map<string, string>,
+  origin: string,
+): void {
+  let node = raw;
+  for (const key of leaf.path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[leaf.path.at(-1)!] = coerceLeafText(leaf, text);
+  origins.set(leaf.path.join('.'), origin);
+}
+
+function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  origins: ReadonlyMap<string, string>,
+  file: YamlFile | undefined,
+): string {
+  const lines = issues.map((issue) => {
+    // Point at an unknown key itself rather than at the mapping that holds it.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const field = issue.path.join('.');
+    const origin = origins.get(field) ?? fileOrigin(file, path);
+    return `${origin}: ${field || '(top level)'}: ${issue.message}`;
+  });
+  return `invalid configuration\n  ${lines.join('\n  ')}`;
+}
+
+function fileOrigin(file: YamlFile | undefined, path: readonly PropertyKey[]): string {
+  if (file === undefined) return 'defaults';
+  // The deepest node that exists: an unknown key's parent, a missing field's mapping.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = file.document.getIn(path.slice(0, depth) as unknown[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range !== undefined) return position(file, node.range[0]);
+  }
+  return file.name;
+}
+
+function position(file: Omit<YamlFile, 'value'>, offset: number | undefined): string {
+  if (offset === undefined) return file.name;
+  const { line, col } = file.lines.linePos(offset);
+  return `${file.name}:${line}:${col}`;
+}

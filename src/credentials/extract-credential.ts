@@ -1,0 +1,43 @@
+import { AuthzError } from '../errors.js';
+import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
+import type { Credential } from './credential.js';
+import { parseSignatureHeaders } from './parse-signature-headers.js';
+import type { SignatureCandidate } from './signature-candidate.js';
+
+/** Signature tags this profile verifies; an untagged signature counts as ours. */
+const AGENT_AUTHZ_TAG = 'agent-authz';
+
+/**
+ * Finds the one agent credential a request presents. A request that presents half a credential,
+ * or one we cannot read, is denied — it is never treated as unsigned.
+ */
+export function extractCredential(request: AuthzRequest): Credential {
+  const signatureInput = fieldValue(request.headers, 'signature-input');
+  const signature = fieldValue(request.headers, 'signature');
+  if (signatureInput === undefined && signature === undefined) return { profile: 'unsigned' };
+  if (signatureInput === undefined || signature === undefined) {
+    throw new AuthzError(
+      'credential_malformed',
+      'Signature-Input and Signature must be sent together',
+    );
+  }
+  const candidates = parseSignatureHeaders(signatureInput, signature);
+  return { profile: 'signed-request', signature: selectSignature(candidates) };
+}
+
+/**
+ * The first signature tagged `agent-authz`, else the first untagged one. Signatures with other
+ * tags belong to other verifiers (RFC 9421 §2.3 `tag`) and are left alone.
+ */
+function selectSignature(candidates: readonly SignatureCandidate[]): SignatureCandidate {
+  const chosen =
+    candidates.find((c) => c.params.tag === AGENT_AUTHZ_TAG) ??
+    candidates.find((c) => c.params.tag === undefined);
+  if (chosen === undefined) {
+    throw new AuthzError(
+      'credential_malformed',
+      `no signature is tagged "${AGENT_AUTHZ_TAG}" or untagged`,
+    );
+  }
+  return chosen;
+}

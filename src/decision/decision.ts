@@ -1,0 +1,34 @@
+import type { Profile } from '../credentials/credential.js';
+import type { ReasonCode } from '../errors.js';
+
+export type TrustLevel = 'new' | 'known' | 'trusted';
+
+/** What the check established about the caller; only verified facts are filled in. */
+export interface AgentIdentity {
+  readonly verified: boolean;
+  readonly profile: Profile;
+  readonly agentId?: string;
+  readonly keyId?: string;
+  readonly workload?: string;
+  readonly zone?: string;
+  readonly trust?: TrustLevel;
+  readonly purpose?: string;
+  readonly owner?: string;
+}
+
+/** The engine's answer, before any transport turns it into a response. */
+export type Decision =
+  | {
+      readonly allowed: true;
+      readonly identity: AgentIdentity;
+      /** Observe mode: the reason the request would have been denied. */
+      readonly wouldDeny?: ReasonCode;
+    }
+  | {
+      readonly allowed: false;
+      readonly identity: AgentIdentity;
+      readonly reason: ReasonCode;
+      /** Safe to show the caller. */
+      readonly message: string;
+      readonly retryAfterSeconds?: number;
+    };

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { parseDictionary } from 'structured-headers';
+import { AuthzError } from '../errors.js';
+import type { RequestBody } from '../request/authz-request.js';
+
+/** RFC 9530 §5 algorithms with "Active" status that we check. */
+const HASHES: Readonly<Record<string, string>> = { 'sha-256': 'sha256', 'sha-512': 'sha512' };
+
+/**
+ * Checks `Content-Digest` against the body Envoy forwarded. Every supported digest present must
+ * match and at least one must be present; unsupported ones are ignored (RFC 9530 §2).
+ */
+export function checkContentDigest(headerValue: string, body: RequestBody): void {
+  if (body.truncated) {
+    throw new AuthzError(
+      'digest_mismatch',
+      'Envoy forwarded a truncated body, so its digest cannot be checked',
+    );
+  }
+  let digests: ReturnType<typeof parseDictionary>;
+  try {
+    digests = parseDictionary(headerValue);
+  } catch (error) {
+    throw new AuthzError('credential_malformed', 'Content-Digest is not a dictionary', {
+      cause: error,
+    });
+  }
+  let checked = 0;
+  for (const [algorithm, [value]] of digests) {
+    const hash = HASHES[algorithm];
+    if (hash === undefined) continue;
+    if (!(value instanceof ArrayBuffer)) {
+      throw new AuthzError(
+        'credential_malformed',
+        `Content-Digest ${algorithm} is not a byte sequence`,
+      );
+    }
+    const actual = createHash(hash).update(body.bytes).digest();
+    if (!actual.equals(Buffer.from(value))) {
+      throw new AuthzError('digest_mismatch', `the body does not match its ${algorithm} digest`);
+    }
+    checked += 1;
+  }
+  if (checked === 0) {
+    throw new AuthzError('digest_mismatch', 'Content-Digest has no sha-256 or sha-512 digest');
+  }
+}

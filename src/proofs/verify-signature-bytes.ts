@@ -1,0 +1,34 @@
+import { constants, verify } from 'node:crypto';
+import type { SignatureAlgorithm, VerificationKey } from '../keys/verification-key.js';
+
+type Verifier = (key: VerificationKey, data: Buffer, signature: Uint8Array) => boolean;
+
+/** RFC 9421 §3.3: how each algorithm's signature bytes are checked. */
+const VERIFIERS: Record<SignatureAlgorithm, Verifier> = {
+  ed25519: (key, data, signature) => verify(null, data, key.key, signature),
+  // §3.3.4: ECDSA signatures are the raw r‖s concatenation, not DER.
+  'ecdsa-p256-sha256': (key, data, signature) =>
+    signature.length === 64 &&
+    verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature),
+  // §3.3.1: RSASSA-PSS with SHA-512 and a 64-byte salt.
+  'rsa-pss-sha512': (key, data, signature) =>
+    verify(
+      'sha512',
+      data,
+      { key: key.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 },
+      signature,
+    ),
+};
+
+/** True when `signature` over `data` verifies under `key`; never throws for bad input. */
+export function verifySignatureBytes(
+  key: VerificationKey,
+  data: Buffer,
+  signature: Uint8Array,
+): boolean {
+  try {
+    return VERIFIERS[key.algorithm](key, data, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import { AuthzError } from '../errors.js';
+import type { ReplayStore } from '../store/store.js';
+
+/**
+ * The replay key of a (key id, nonce) pair. Each part is length-prefixed before hashing, so
+ * `("a", "bc")` and `("ab", "c")` differ; hashing bounds the entry size whatever the key id.
+ */
+export function replayKey(namespace: string, keyId: string, nonce: string): string {
+  const digest = createHash('sha256')
+    .update(`${keyId.length}:${keyId}|${nonce.length}:${nonce}`, 'utf8')
+    .digest('base64url');
+  return `${namespace}:${digest}`;
+}
+
+/** Denies `replayed` when the key was already claimed within its window. */
+export async function checkReplay(store: ReplayStore, key: string, ttlMs: number): Promise<void> {
+  if ((await store.claim(key, ttlMs)) === 'seen') {
+    throw new AuthzError('replayed', 'this signature nonce was already used');
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The transport-independent view of one request Envoy asks about. Both transports build it;
+ * every later stage reads only this.
+ */
+
+/** Header field lines by lowercase name, in the order Envoy reported them. */
+export type HeaderFields = ReadonlyMap<string, readonly string[]>;
+
+export interface PeerIdentity {
+  /** SPIFFE id or certificate subject Envoy reports for an mTLS peer; '' when none. */
+  readonly principal: string;
+  /** URL-encoded PEM of the peer certificate (`include_peer_certificate: true`); '' when none. */
+  readonly certificate: string;
+  /** `ip:port` of the peer, for logs only; '' when unknown. */
+  readonly address: string;
+}
+
+export interface RequestBody {
+  readonly bytes: Uint8Array;
+  /** Envoy cut the body at `max_request_bytes` (`allow_partial_message: true`). */
+  readonly truncated: boolean;
+}
+
+export interface AuthzRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Lower-case scheme, `http` or `https`. */
+  readonly scheme: string;
+  /** Host and optional port as the client sent them (`:authority`). */
+  readonly authority: string;
+  /** The path without its query, never empty. */
+  readonly path: string;
+  /** The query without its `?`, or null when the request had none. */
+  readonly query: string | null;
+  /** Regular header fields; pseudo-headers are not included. */
+  readonly headers: HeaderFields;
+  /** The body when Envoy forwarded it (`with_request_body`), else null. */
+  readonly body: RequestBody | null;
+  readonly source: PeerIdentity;
+  /** Envoy per-route `context_extensions`. */
+  readonly contextExtensions: Readonly<Record<string, string>>;
+  /** Envoy's request id (`x-request-id`), for correlation. */
+  readonly requestId: string;
+}
+
+/** RFC 9421 §2.1: field lines are trimmed and joined with ", ". Undefined when absent. */
+export function fieldValue(headers: HeaderFields, name: string): string | undefined {
+  const lines = headers.get(name);
+  if (lines === undefined || lines.length === 0) return undefined;
+  if (lines.length === 1) return lines[0]!.trim();
+  return lines.map((line) => line.trim()).join(', ');
+}
+
+/** Whether the request carries (or declares) a body at all. */
+export function declaresBody(request: AuthzRequest): boolean {
+  if (request.body !== null && request.body.bytes.length > 0) return true;
+  if (request.headers.has('transfer-encoding')) return true;
+  const length = fieldValue(request.headers, 'content-length');
+  return length !== undefined && length !== '0';
+}

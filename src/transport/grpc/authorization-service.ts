@@ -1,0 +1,33 @@
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
+import type { Decision } from '../../decision/decision.js';
+import type { AuthzRequest } from '../../request/authz-request.js';
+import { parentContext, traceIdFor, withCheckSpan } from '../../telemetry/check-span.js';
+import type { CheckRequestMessage, CheckResponseMessage } from './check-messages.js';
+import { toAuthzRequest } from './to-authz-request.js';
+import { toCheckResponse } from './to-check-response.js';
+
+export type CheckEngine = (request: AuthzRequest) => Promise<Decision>;
+
+/**
+ * `envoy.service.auth.v3.Authorization/Check`: convert, run the engine inside the check span,
+ * convert back. Always answers with a CheckResponse; the engine fails closed on its own.
+ */
+export function createCheckHandler(check: CheckEngine) {
+  return async (
+    call: ServerUnaryCall<CheckRequestMessage, CheckResponseMessage>,
+    callback: sendUnaryData<CheckResponseMessage>,
+  ): Promise<void> => {
+    try {
+      const request = toAuthzRequest(call.request);
+      const parent = parentContext(call.metadata.getMap(), request.headers);
+      let traceId = request.requestId;
+      const decision = await withCheckSpan(parent, (span) => {
+        traceId = traceIdFor(span, request.headers, request.requestId);
+        return check(request);
+      });
+      callback(null, toCheckResponse(decision, request.headers, traceId));
+    } catch (error) {
+      callback(error as Error);
+    }
+  };
+}

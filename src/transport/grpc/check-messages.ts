@@ -1,0 +1,66 @@
+/**
+ * The decoded shapes of the ext_authz messages, as @grpc/proto-loader produces them with
+ * `keepCase: true` (snake_case fields, bytes as Buffer, oneofs named). Only what we read or
+ * write is typed.
+ */
+
+export interface HeaderValueMessage {
+  key?: string;
+  value?: string;
+  raw_value?: Buffer;
+}
+
+export interface PeerMessage {
+  address?: { socket_address?: { address?: string; port_value?: number } };
+  principal?: string;
+  certificate?: string;
+}
+
+export interface HttpRequestMessage {
+  id?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  header_map?: { headers?: HeaderValueMessage[] };
+  path?: string;
+  host?: string;
+  scheme?: string;
+  query?: string;
+  body?: string;
+  raw_body?: Buffer;
+}
+
+export interface CheckRequestMessage {
+  attributes?: {
+    source?: PeerMessage;
+    destination?: PeerMessage;
+    request?: { http?: HttpRequestMessage };
+    context_extensions?: Record<string, string>;
+  };
+}
+
+/**
+ * google.protobuf.Value. The well-known types come from protobufjs's bundled descriptors, whose
+ * field names are camelCase whatever `keepCase` says.
+ */
+export interface StructValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  numberValue?: number;
+  structValue?: StructMessage;
+}
+
+export interface StructMessage {
+  fields: Record<string, StructValue>;
+}
+
+export interface HeaderValueOptionMessage {
+  header: { key: string; value: string };
+  append_action: 'OVERWRITE_IF_EXISTS_OR_ADD';
+}
+
+export interface CheckResponseMessage {
+  status: { code: number; message?: string };
+  ok_response?: { headers: HeaderValueOptionMessage[]; headers_to_remove: string[] };
+  denied_response?: { status: { code: number }; headers: HeaderValueOptionMessage[]; body: string };
+  dynamic_metadata: StructMessage;
+}

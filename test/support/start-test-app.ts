@@ -1,0 +1,41 @@
+import { pino } from 'pino';
+import { type App, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { createEnvoyClient, type EnvoyClient } from './envoy-client.js';
+
+export interface TestApp {
+  readonly app: App;
+  readonly client: EnvoyClient;
+  readonly address: string;
+  /** The server's clock, in ms; tests move it. */
+  now: number;
+  stop(): Promise<void>;
+}
+
+/** A fixed instant so signatures and windows are reproducible: 2027-01-15T08:00:00Z. */
+export const TEST_EPOCH_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
+
+/** Starts the real server in-process on a free port, with a frozen, movable clock. */
+export async function startTestApp(flags: string[] = []): Promise<TestApp> {
+  const config = loadConfig({ env: {}, flags: ['--listen.grpc=127.0.0.1:0', ...flags] });
+  const state = { now: TEST_EPOCH_MS };
+  const app = await startApp(config, { logger: pino({ level: 'silent' }), clock: () => state.now });
+  const address = `127.0.0.1:${app.grpcPort}`;
+  const client = createEnvoyClient(address);
+  const testApp: TestApp = {
+    app,
+    client,
+    address,
+    get now() {
+      return state.now;
+    },
+    set now(value: number) {
+      state.now = value;
+    },
+    stop: async () => {
+      client.close();
+      await app.shutdown();
+    },
+  };
+  return testApp;
+}
