@@ -34,7 +34,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     grpcPort: grpc.port,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
-      await grpc.drain(config.shutdown.timeout);
+      await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
       await store.close();
       logger.info('stopped');
     },

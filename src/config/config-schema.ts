@@ -3,7 +3,8 @@ import { durationSchema } from './duration.js';
 
 const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9191');
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9191')
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, 'port above 65535');
 
 /**
  * The configuration file (SPEC §12). Every field has a default, so an empty file — or none —
@@ -49,6 +50,11 @@ export const configSchema = z
       .prefault({}),
     shutdown: z
       .strictObject({
+        drainDelay: durationSchema
+          .prefault('0s')
+          .describe(
+            'after SIGTERM, how long health says NOT_SERVING while checks are still answered',
+          ),
         timeout: durationSchema
           .prefault('10s')
           .describe('how long SIGTERM waits for in-flight checks before closing'),
@@ -68,6 +74,8 @@ export const configSchema = z
         code: 'custom',
         path: ['signatures', 'clockSkew'],
         message: 'must be shorter than signatures.maxAge',
+        // load-config reports where the other half of the comparison came from.
+        params: { related: ['signatures', 'maxAge'] },
       });
     }
   });

@@ -21,6 +21,11 @@ export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(configSchema, { io: 'input' }) as Record<string, unknown>;
 }
 
+/** schema/config.schema.json exactly as committed (`npm run schema` writes it). */
+export function configJsonSchemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+}
+
 /** Every leaf of the schema, so env variables and flags cover every field automatically. */
 export function configLeaves(): ConfigLeaf[] {
   const leaves: ConfigLeaf[] = [];

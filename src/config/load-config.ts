@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { type Document, isScalar, LineCounter, parseDocument } from 'yaml';
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
@@ -110,7 +119,10 @@ function setLeaf(
   let node = raw;
   for (const key of leaf.path.slice(0, -1)) {
     const next = node[key];
-    node[key] = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {};
+    // A file value that should be a mapping but is not stays, so its error is still reported.
+    if (next !== undefined && (typeof next !== 'object' || next === null || Array.isArray(next)))
+      return;
+    node[key] = next ?? {};
     node = node[key] as Record<string, unknown>;
   }
   node[leaf.path.at(-1)!] = coerceLeafText(leaf, text);
@@ -122,26 +134,47 @@ function describeIssues(
   origins: ReadonlyMap<string, string>,
   file: YamlFile | undefined,
 ): string {
-  const lines = issues.map((issue) => {
-    // Point at an unknown key itself rather than at the mapping that holds it.
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const field = issue.path.join('.');
-    const origin = origins.get(field) ?? fileOrigin(file, path);
-    return `${origin}: ${field || '(top level)'}: ${issue.message}`;
+  const originOf = (path: readonly PropertyKey[]): string =>
+    origins.get(path.join('.')) ?? (file && filePosition(file, path)) ?? 'default';
+  const lines = issues.flatMap((issue) => {
+    // One line per unknown key, pointing at the key itself rather than at its mapping.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = [...issue.path, key];
+        return `${(file && keyPosition(file, path)) ?? originOf(issue.path)}: ${path.join('.')}: unknown field`;
+      });
+    }
+    const related = issue.code === 'custom' ? issue.params?.related : undefined;
+    const note = Array.isArray(related) ? ` (${related.join('.')} from ${originOf(related)})` : '';
+    return [
+      `${originOf(issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}${note}`,
+    ];
   });
   return `invalid configuration\n  ${lines.join('\n  ')}`;
 }
 
-function fileOrigin(file: YamlFile | undefined, path: readonly PropertyKey[]): string {
-  if (file === undefined) return 'defaults';
-  // The deepest node that exists: an unknown key's parent, a missing field's mapping.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = file.document.getIn(path.slice(0, depth) as unknown[], true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    if (node?.range !== undefined) return position(file, node.range[0]);
+/**
+ * Where the file sets `path`: the value's node, or the alias or scalar the path runs into.
+ * Undefined when the file leaves the field to its default.
+ */
+function filePosition(file: YamlFile, path: readonly PropertyKey[]): string | undefined {
+  let node: unknown = file.document.contents;
+  for (const key of path) {
+    if (!isCollection(node)) break;
+    node = node.get(key, true);
   }
-  return file.name;
+  return node == null ? undefined : position(file, (node as Node).range?.[0]);
+}
+
+/** The position of the key (not the value) of the last path segment, if the file has it. */
+function keyPosition(file: YamlFile, path: readonly PropertyKey[]): string | undefined {
+  const parent = file.document.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return undefined;
+  const name = String(path.at(-1));
+  const pair = parent.items.find(
+    (item) => String(isScalar(item.key) ? item.key.value : item.key) === name,
+  );
+  return isNode(pair?.key) ? position(file, pair.key.range?.[0]) : undefined;
 }
 
 function position(file: Omit<YamlFile, 'value'>, offset: number | undefined): string {

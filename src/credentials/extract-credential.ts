@@ -1,11 +1,18 @@
 import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
-import type { Credential } from './credential.js';
+import type { Credential, Profile } from './credential.js';
 import { parseSignatureHeaders } from './parse-signature-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
 /** Signature tags this profile verifies; an untagged signature counts as ours. */
 const AGENT_AUTHZ_TAG = 'agent-authz';
+
+/** The profile a request claims by the headers it carries, before any of them is parsed. */
+export function presentedProfile(request: AuthzRequest): Profile {
+  return request.headers.has('signature-input') || request.headers.has('signature')
+    ? 'signed-request'
+    : 'unsigned';
+}
 
 /**
  * Finds the one agent credential a request presents. A request that presents half a credential,

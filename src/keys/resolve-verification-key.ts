@@ -5,7 +5,7 @@ import { resolveDidJwk } from './did-jwk-method.js';
 import { resolveDidKey } from './did-key-method.js';
 import { multikeyToJwk } from './multikey.js';
 import { type Relationship, selectVerificationMethod } from './select-verification-method.js';
-import { importPublicJwk, type VerificationKey } from './verification-key.js';
+import { DID_ALGORITHMS, importPublicJwk, type VerificationKey } from './verification-key.js';
 
 /** Turns a key id presented by a caller into a key to verify with. */
 export type KeyResolver = (keyId: string) => Promise<VerificationKey>;
@@ -62,10 +62,10 @@ function importMethodKey(method: {
 }): Pick<VerificationKey, 'algorithm' | 'key'> {
   try {
     if (method.publicKeyJwk !== undefined) {
-      return importPublicJwk(method.publicKeyJwk as Record<string, unknown>);
+      return importPublicJwk(method.publicKeyJwk as Record<string, unknown>, DID_ALGORITHMS);
     }
     if (method.publicKeyMultibase !== undefined) {
-      return importPublicJwk(multikeyToJwk(method.publicKeyMultibase));
+      return importPublicJwk(multikeyToJwk(method.publicKeyMultibase), DID_ALGORITHMS);
     }
   } catch (error) {
     if (isAuthzError(error)) throw error;

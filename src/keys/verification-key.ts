@@ -18,22 +18,40 @@ export interface VerificationKey {
 /** Private JWK members (RFC 7518 §6): a document that publishes them is refused. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
-/** Imports a public JWK of a supported type; anything else is `key_unresolvable`. */
-export function importPublicJwk(jwk: Record<string, unknown>): {
-  algorithm: SignatureAlgorithm;
-  key: KeyObject;
-} {
+/** SPEC §2.1: DID keys sign with Ed25519 or P-256; RSA-PSS is for Web Bot Auth directories. */
+export const DID_ALGORITHMS: readonly SignatureAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
+
+/** NIST SP 800-57: RSA below 2048 bits is no longer acceptable for signatures. */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * Imports a public JWK whose type maps to one of `allowed`; anything else is
+ * `key_unresolvable`.
+ */
+export function importPublicJwk(
+  jwk: Record<string, unknown>,
+  allowed: readonly SignatureAlgorithm[],
+): { algorithm: SignatureAlgorithm; key: KeyObject } {
   if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
     throw new AuthzError('key_unresolvable', 'the published key contains private key material');
   }
   const algorithm = algorithmForJwk(jwk);
+  if (!allowed.includes(algorithm)) {
+    throw new AuthzError('key_unresolvable', `${algorithm} keys are not accepted here`);
+  }
+  let key: KeyObject;
   try {
-    return { algorithm, key: createPublicKey({ key: jwk as NodeJwk, format: 'jwk' }) };
+    key = createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
   } catch (error) {
     throw new AuthzError('key_unresolvable', 'the published key cannot be imported', {
       cause: error,
     });
   }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (algorithm === 'rsa-pss-sha512' && (bits === undefined || bits < MIN_RSA_BITS)) {
+    throw new AuthzError('key_unresolvable', `RSA keys must have at least ${MIN_RSA_BITS} bits`);
+  }
+  return { algorithm, key };
 }
 
 function algorithmForJwk(jwk: Record<string, unknown>): SignatureAlgorithm {

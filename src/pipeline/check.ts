@@ -1,4 +1,4 @@
-import { extractCredential } from '../credentials/extract-credential.js';
+import { extractCredential, presentedProfile } from '../credentials/extract-credential.js';
 import type { AgentIdentity, Decision } from '../decision/decision.js';
 import { isAuthzError } from '../errors.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
@@ -12,10 +12,13 @@ import { verifySignedRequest } from './verify-signed-request.js';
  */
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
   const workload = request.source.principal || undefined;
-  let presented: AgentIdentity = { verified: false, profile: 'unsigned', workload };
+  const presented: AgentIdentity = {
+    verified: false,
+    profile: presentedProfile(request),
+    workload,
+  };
   try {
     const credential = extractCredential(request);
-    presented = { ...presented, profile: credential.profile };
     const identity =
       credential.profile === 'signed-request'
         ? await verifySignedRequest(request, credential.signature, deps)

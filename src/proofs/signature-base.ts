@@ -14,7 +14,7 @@ import { AuthzError } from '../errors.js';
 import type { HeaderFields } from '../request/authz-request.js';
 import { normaliseAuthority } from '../request/normalise-target.js';
 
-/** The parts of a request RFC 9421 components are derived from. */
+/** The parts of a message RFC 9421 components are derived from. */
 export interface SignedMessage {
   readonly method: string;
   readonly scheme: string;
@@ -22,6 +22,8 @@ export interface SignedMessage {
   readonly path: string;
   readonly query: string | null;
   readonly headers: HeaderFields;
+  /** The response status code; absent for a request. */
+  readonly status?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ function componentValue(message: SignedMessage, component: ComponentId): string 
     : fieldComponentValue(message.headers, component);
 }
 
-/** RFC 9421 §2.2: the derived components that exist for a request. */
+/** RFC 9421 §2.2: the derived components, all of a request's and a response's `@status`. */
 function derivedValue(message: SignedMessage, component: ComponentId): string {
   if (component.params.size > 0) {
     throw unsupported(`derived component ${component.name} with parameters`);
@@ -67,6 +69,10 @@ function derivedValue(message: SignedMessage, component: ComponentId): string {
       return `${message.path}${query}`;
     case '@target-uri':
       return `${message.scheme.toLowerCase()}://${normaliseAuthority(message.authority, message.scheme)}${message.path}${query}`;
+    // §2.2.9: "The @status component identifier MUST NOT be used in a request message."
+    case '@status':
+      if (message.status === undefined) throw unsupported('@status');
+      return String(message.status);
     default:
       throw unsupported(`derived component ${component.name}`);
   }

@@ -15,8 +15,11 @@ export const AUTHORIZATION_SERVICE = 'envoy.service.auth.v3.Authorization';
 export interface GrpcTransport {
   /** The port actually bound (useful with port 0 in tests). */
   readonly port: number;
-  /** Flip health to NOT_SERVING, stop accepting, wait for in-flight checks (up to the bound). */
-  drain(timeoutMs: number): Promise<void>;
+  /**
+   * Flip health to NOT_SERVING, keep answering for `delayMs` so health-checking clients (Envoy,
+   * kubelet) move away, then stop accepting and wait for in-flight checks up to `timeoutMs`.
+   */
+  drain(options: { delayMs: number; timeoutMs: number }): Promise<void>;
 }
 
 /**
@@ -42,9 +45,10 @@ export async function startGrpcTransport(
   setServing(health, 'SERVING');
   return {
     port,
-    drain: (timeoutMs) => {
+    drain: async ({ delayMs, timeoutMs }) => {
       setServing(health, 'NOT_SERVING');
-      return shutdown(server, timeoutMs);
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await shutdown(server, timeoutMs);
     },
   };
 }

@@ -80,6 +80,11 @@ function toPeer(peer: PeerMessage | undefined): AuthzRequest['source'] {
   return {
     principal: peer?.principal ?? '',
     certificate: peer?.certificate ?? '',
-    address: socket?.address ? `${socket.address}:${socket.port_value ?? 0}` : '',
+    address: socket?.address ? hostPort(socket.address, socket.port_value ?? 0) : '',
   };
+}
+
+/** `ip:port`, bracketing IPv6 addresses (RFC 3986 §3.2.2). */
+function hostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
