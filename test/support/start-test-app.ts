@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createEnvoyClient, type EnvoyClient } from './envoy-client.js';
@@ -38,4 +39,37 @@ export async function startTestApp(flags: string[] = []): Promise<TestApp> {
     },
   };
   return testApp;
+}
+
+/** Starts one test app for the enclosing test file (beforeAll) and stops it after (afterAll). */
+export function useTestApp(flags: string[] = []): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startTestApp(flags);
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const started = (): TestApp => {
+    if (current === undefined) throw new Error('the test app starts in beforeAll');
+    return current;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get client() {
+      return started().client;
+    },
+    get address() {
+      return started().address;
+    },
+    get now() {
+      return started().now;
+    },
+    set now(value: number) {
+      started().now = value;
+    },
+    stop: () => started().stop(),
+  };
 }

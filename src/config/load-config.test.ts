@@ -1,0 +1,289 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { type ConfigSources, loadConfig } from './load-config.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'agent-authz-config-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** Writes `text` as a fresh YAML file and returns its path. */
+function yamlFile(text: string): string {
+  fileCount += 1;
+  const path = join(directory, `config-${fileCount}.yaml`);
+  writeFileSync(path, text);
+  return path;
+}
+
+function load(sources: Partial<ConfigSources> = {}) {
+  return loadConfig({ env: {}, flags: [], ...sources });
+}
+
+/** The ConfigError `load` throws for these sources (fails the test when it does not throw). */
+function loadError(sources: Partial<ConfigSources>): ConfigError {
+  try {
+    load(sources);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loading the configuration', () => {
+  it('gives the embedded defaults when there is no file, variable or flag', () => {
+    expect(load()).toMatchObject({
+      listen: { grpc: '0.0.0.0:9191' },
+      store: { memory: { maxEntries: 1_000_000 } },
+      onStoreError: 'deny',
+      signatures: { maxAge: 300_000, clockSkew: 30_000 },
+      keys: { cacheSize: 10_000 },
+      shutdown: { timeout: 10_000 },
+      log: { level: 'info' },
+    });
+  });
+
+  it('treats an empty file as the embedded defaults', () => {
+    expect(load({ file: yamlFile('# nothing set\n') })).toEqual(load());
+  });
+
+  it('reads values from a YAML file and keeps the defaults for the rest', () => {
+    const file = yamlFile(
+      [
+        'listen: { grpc: 127.0.0.1:7000 }',
+        'store:',
+        '  memory: { maxEntries: 5000 }',
+        'onStoreError: allow',
+        'signatures: { maxAge: 2m, clockSkew: 500ms }',
+        'log: { level: debug }',
+        '',
+      ].join('\n'),
+    );
+    const config = load({ file });
+    expect(config.listen.grpc).toBe('127.0.0.1:7000');
+    expect(config.store.memory.maxEntries).toBe(5000);
+    expect(config.onStoreError).toBe('allow');
+    expect(config.signatures).toEqual({ maxAge: 120_000, clockSkew: 500 });
+    expect(config.log.level).toBe('debug');
+    expect(config.shutdown.timeout).toBe(10_000);
+  });
+
+  it('lets AGENT_AUTHZ_* environment variables override the file', () => {
+    const file = yamlFile(
+      'listen: { grpc: 127.0.0.1:7000 }\nsignatures: { maxAge: 2m }\nstore: { memory: { maxEntries: 5 } }\n',
+    );
+    const config = load({
+      file,
+      env: {
+        AGENT_AUTHZ_SIGNATURES_MAX_AGE: '90s',
+        AGENT_AUTHZ_LISTEN_GRPC: '10.0.0.1:9000',
+        AGENT_AUTHZ_STORE_MEMORY_MAX_ENTRIES: '42',
+        AGENT_AUTHZ_ON_STORE_ERROR: 'allow',
+        UNRELATED: 'ignored',
+      },
+    });
+    expect(config.signatures.maxAge).toBe(90_000);
+    expect(config.listen.grpc).toBe('10.0.0.1:9000');
+    expect(config.store.memory.maxEntries).toBe(42);
+    expect(config.onStoreError).toBe('allow');
+  });
+
+  it.each([
+    ['--signatures.max-age=60s'],
+    ['--signatures.max-age', '60s'],
+    ['--signatures.maxAge=60s'],
+    ['--signatures.maxAge', '60s'],
+  ])('lets the flag %s override the environment and the file', (...flags) => {
+    const config = load({
+      file: yamlFile('signatures: { maxAge: 2m }\n'),
+      env: { AGENT_AUTHZ_SIGNATURES_MAX_AGE: '90s' },
+      flags,
+    });
+    expect(config.signatures.maxAge).toBe(60_000);
+  });
+
+  it('returns a deeply frozen configuration', () => {
+    const config = load();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.signatures)).toBe(true);
+    expect(Object.isFrozen(config.store.memory)).toBe(true);
+    expect(() => {
+      (config.signatures as { maxAge: number }).maxAge = 1;
+    }).toThrow(TypeError);
+  });
+});
+
+describe('an invalid value in the file', () => {
+  it('is reported with the field and the file position of a bad duration', () => {
+    const file = yamlFile('signatures:\n  maxAge: 5 minutes\n');
+    const error = loadError({ file });
+    expect(error.message).toContain(`${file}:2:11: signatures.maxAge:`);
+    expect(error.message).toContain('expected a duration');
+  });
+
+  it('is reported with the field and the file position of a negative maxEntries', () => {
+    const file = yamlFile('store:\n  memory:\n    maxEntries: -5\n');
+    expect(loadError({ file }).message).toContain(`${file}:3:17: store.memory.maxEntries:`);
+  });
+
+  it('is reported with the field and the file position of a value outside an enum', () => {
+    const file = yamlFile('log: { level: debug }\nonStoreError: maybe\n');
+    const error = loadError({ file });
+    expect(error.message).toContain(`${file}:2:15: onStoreError:`);
+    expect(error.message).toContain('"deny"|"allow"');
+  });
+
+  it('rejects a duration so long that it would overflow', () => {
+    const file = yamlFile(`signatures:\n  maxAge: ${'9'.repeat(400)}h\n`);
+    expect(loadError({ file }).message).toContain(`${file}:2:11: signatures.maxAge:`);
+  });
+
+  it('rejects a duration longer than a Node timer can wait (24.8 days)', () => {
+    const file = yamlFile('shutdown:\n  timeout: 600h\n');
+    expect(loadError({ file }).message).toContain(
+      `${file}:2:12: shutdown.timeout: duration is too long`,
+    );
+  });
+
+  it('rejects a listen port above 65535', () => {
+    const file = yamlFile('listen:\n  grpc: 0.0.0.0:99999\n');
+    expect(loadError({ file }).message).toContain(`${file}:2:9: listen.grpc: port above 65535`);
+  });
+
+  it('is still reported when an environment variable sets a field beneath it', () => {
+    const file = yamlFile('signatures: 5\n');
+    const error = loadError({ file, env: { AGENT_AUTHZ_SIGNATURES_MAX_AGE: '60s' } });
+    expect(error.message).toContain(`${file}:1:13: signatures:`);
+  });
+
+  it('names every problem at once', () => {
+    const file = yamlFile('onStoreError: maybe\nlog: { level: loud }\n');
+    const { message } = loadError({ file });
+    expect(message).toContain(`${file}:1:15: onStoreError:`);
+    expect(message).toContain(`${file}:2:15: log.level:`);
+  });
+});
+
+describe('an unknown key in the file', () => {
+  it('is reported at the position of the key, with its full path', () => {
+    const file = yamlFile('signatures:\n  maxAge: 60s\n  maxAg: 5s\n');
+    expect(loadError({ file }).message).toContain(`${file}:3:3: signatures.maxAg: unknown field`);
+  });
+
+  it('is reported once per key at the top level', () => {
+    const file = yamlFile('bogus: 1\nlisten: {}\nother: 2\n');
+    const { message } = loadError({ file });
+    expect(message).toContain(`${file}:1:1: bogus: unknown field`);
+    expect(message).toContain(`${file}:3:1: other: unknown field`);
+  });
+});
+
+describe('a file that cannot be read as YAML', () => {
+  it('is reported with the position of the syntax error', () => {
+    const file = yamlFile('listen:\n  grpc: 127.0.0.1:1\nsignatures: { maxAge: 5s\n');
+    expect(loadError({ file }).message).toMatch(startsWith(`${file}:4:1: `));
+  });
+
+  it('is reported when a key appears twice', () => {
+    const file = yamlFile('onStoreError: deny\nonStoreError: allow\n');
+    expect(loadError({ file }).message).toMatch(startsWith(`${file}:2:1: `));
+  });
+
+  it('is reported when the document is not a mapping', () => {
+    const file = yamlFile('- listen\n');
+    expect(loadError({ file }).message).toBe(
+      `${file}: the config file must be a mapping of fields`,
+    );
+  });
+
+  it('is reported with the path when the file does not exist', () => {
+    const file = join(directory, 'missing.yaml');
+    expect(loadError({ file }).message).toBe(`cannot read config file ${file}: ENOENT`);
+  });
+});
+
+describe('an invalid environment variable or flag', () => {
+  it('names the environment variable that set a bad value', () => {
+    const error = loadError({ env: { AGENT_AUTHZ_STORE_MEMORY_MAX_ENTRIES: 'lots' } });
+    expect(error.message).toContain(
+      'environment variable AGENT_AUTHZ_STORE_MEMORY_MAX_ENTRIES: store.memory.maxEntries:',
+    );
+  });
+
+  it('names the environment variable even when the file sets the field validly', () => {
+    const file = yamlFile('signatures: { maxAge: 60s }\n');
+    const error = loadError({ file, env: { AGENT_AUTHZ_SIGNATURES_MAX_AGE: 'soon' } });
+    expect(error.message).toContain('environment variable AGENT_AUTHZ_SIGNATURES_MAX_AGE:');
+    expect(error.message).not.toContain(file);
+  });
+
+  it('names the flag that set a bad value', () => {
+    const error = loadError({ flags: ['--log.level=loud'] });
+    expect(error.message).toContain('option --log.level: log.level:');
+  });
+
+  it('rejects an unknown flag by name', () => {
+    expect(loadError({ flags: ['--signatures.max-ages=1s'] }).message).toBe(
+      'unknown option --signatures.max-ages',
+    );
+  });
+
+  it('rejects a flag given without a value', () => {
+    expect(loadError({ flags: ['--signatures.max-age'] }).message).toBe(
+      'option --signatures.max-age needs a value',
+    );
+  });
+});
+
+describe('an environment placeholder in a string value of the file', () => {
+  it('is replaced by the environment variable', () => {
+    const file = yamlFile(`listen:\n  grpc: \${BIND_HOST}:\${BIND_PORT}\n`);
+    const config = load({ file, env: { BIND_HOST: '127.0.0.1', BIND_PORT: '9500' } });
+    expect(config.listen.grpc).toBe('127.0.0.1:9500');
+  });
+
+  it('is an error naming the variable and the position when the variable is unset', () => {
+    const file = yamlFile(`listen:\n  grpc: \${BIND_ADDRESS}\n`);
+    expect(loadError({ file }).message).toBe(
+      `${file}:2:9: environment variable BIND_ADDRESS is not set`,
+    );
+  });
+
+  it('is validated after it is replaced', () => {
+    const file = yamlFile(`signatures:\n  maxAge: \${MAX_AGE}\n`);
+    const error = loadError({ file, env: { MAX_AGE: 'forever' } });
+    expect(error.message).toContain(`${file}:2:11: signatures.maxAge:`);
+  });
+});
+
+describe('the check across fields', () => {
+  it('requires clockSkew to be shorter than maxAge in the file', () => {
+    const file = yamlFile('signatures:\n  maxAge: 10s\n  clockSkew: 10s\n');
+    const { message } = loadError({ file });
+    expect(message).toContain(
+      `${file}:3:14: signatures.clockSkew: must be shorter than signatures.maxAge`,
+    );
+    expect(message).toContain(`(signatures.maxAge from ${file}:2:11)`);
+  });
+
+  it('names where each side came from when they come from different sources', () => {
+    const file = yamlFile('log: { level: info }\n');
+    const { message } = loadError({ file, env: { AGENT_AUTHZ_SIGNATURES_MAX_AGE: '20s' } });
+    expect(message).toContain(
+      'default: signatures.clockSkew: must be shorter than signatures.maxAge ' +
+        '(signatures.maxAge from environment variable AGENT_AUTHZ_SIGNATURES_MAX_AGE)',
+    );
+  });
+
+  it('accepts a clockSkew shorter than maxAge', () => {
+    const config = load({ flags: ['--signatures.max-age=20s', '--signatures.clock-skew=19s'] });
+    expect(config.signatures).toEqual({ maxAge: 20_000, clockSkew: 19_000 });
+  });
+});
+
+/** A pattern matching text that begins with `prefix` literally. */
+function startsWith(prefix: string): RegExp {
+  return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+}
