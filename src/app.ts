@@ -3,7 +3,9 @@ import { createKeyResolver } from './keys/resolve-verification-key.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { runCheck } from './pipeline/check.js';
 import type { CheckDeps } from './pipeline/check-deps.js';
-import { DEFAULT_POLICY } from './policy/policy.js';
+import { DEFAULT_POLICY } from './policy/load-policy.js';
+import type { Policy } from './policy/policy.js';
+import { type PolicySource, staticPolicy, watchPolicyFile } from './policy/watch-policy.js';
 import type { AuthzRequest } from './request/authz-request.js';
 import { createMemoryStore } from './store/memory/create-memory-store.js';
 import type { Store } from './store/store.js';
@@ -13,6 +15,8 @@ import { startGrpcTransport } from './transport/grpc/grpc-server.js';
 
 export interface App {
   readonly grpcPort: number;
+  readonly store: Store;
+  readonly policy: PolicySource;
   /** Drain: health NOT_SERVING, stop accepting, finish in-flight checks, close the store. */
   shutdown(): Promise<void>;
 }
@@ -27,14 +31,18 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const { logger } = options;
   const store = createMemoryStore(config.store.memory);
   logReplayCapacity(config, logger);
-  const check = createEngine(config, store, options);
+  const policy = openPolicy(config, logger);
+  const check = createEngine(config, { store, policy: () => policy.current() }, options);
   const grpc = await startGrpcTransport(config.listen.grpc, check);
   logger.info({ grpc: config.listen.grpc, port: grpc.port }, 'agent-authz listening');
   return {
     grpcPort: grpc.port,
+    store,
+    policy,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
       await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
+      policy.close();
       await store.close();
       logger.info('stopped');
     },
@@ -42,17 +50,45 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 }
 
 /** The transport-independent engine: a normalised request in, a Decision out. */
-export function createEngine(config: Config, store: Store, options: AppOptions): CheckEngine {
+export function createEngine(
+  config: Config,
+  state: { store: Store; policy: () => Policy },
+  options: AppOptions,
+): CheckEngine {
+  const { logger } = options;
   const deps: CheckDeps = {
     resolveKey: createKeyResolver({ cacheSize: config.keys.cacheSize }),
-    replay: store.replay,
-    policy: () => DEFAULT_POLICY,
+    store: state.store,
+    policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
     onStoreError: config.onStoreError,
     clock: options.clock ?? systemClock,
-    onInternalError: (error) => options.logger.error({ err: error }, 'check failed internally'),
+    onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
+    onHistoryError: (error) => logger.warn({ err: error }, 'agent history not recorded'),
   };
-  return (request: AuthzRequest) => runCheck(request, deps);
+  return async (request: AuthzRequest) => {
+    const decision = await runCheck(request, deps);
+    if (decision.allowed && decision.wouldDeny !== undefined) {
+      const { agentId, zone } = decision.identity;
+      logger.info(
+        { reason: decision.wouldDeny, agentId, zone, path: request.path },
+        'observe mode: would deny',
+      );
+    }
+    return decision;
+  };
+}
+
+/** The policy file with hot reload, or the embedded default policy. */
+function openPolicy(config: Config, logger: Logger): PolicySource {
+  if (config.policy === undefined) return staticPolicy(DEFAULT_POLICY);
+  const source = watchPolicyFile(config.policy, {
+    applied: (policy) => logger.info({ sha256: policy.source.sha256 }, 'policy reloaded'),
+    rejected: (error) =>
+      logger.error({ error: error.message }, 'policy reload rejected; the previous policy stays'),
+  });
+  logger.info({ file: config.policy, sha256: source.current().source.sha256 }, 'policy loaded');
+  return source;
 }
 
 /** SPEC §6: say at start how much signed traffic the replay capacity covers. */

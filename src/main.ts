@@ -1,6 +1,7 @@
 import { check } from './agent/cli/check.js';
 import { keygen } from './agent/cli/keygen.js';
 import { sign } from './agent/cli/sign.js';
+import { policyCommand } from './cli/policy-check.js';
 import { serve } from './cli/serve.js';
 import { ConfigError } from './errors.js';
 
@@ -13,6 +14,7 @@ commands:
                                               print RFC 9421 signature headers for a request
   check [--server HOST:PORT] <sign options> URL
                                               sign a request and ask a running server about it
+  policy check FILE                           validate a policy file and print what it means
 `;
 
 const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
   keygen,
   sign,
   check,
+  policy: policyCommand,
 };
 
 /** Process entry: dispatch to a command; a bad argument or config exits 2 with its message. */

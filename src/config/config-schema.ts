@@ -18,6 +18,11 @@ export const configSchema = z
         grpc: hostPort.prefault('0.0.0.0:9191').describe('Envoy gRPC ext_authz listener'),
       })
       .prefault({}),
+    policy: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('policy file (hot reloaded); absent: the default policy'),
     store: z
       .strictObject({
         memory: z
@@ -27,6 +32,11 @@ export const configSchema = z
               .positive()
               .prefault(1_000_000)
               .describe('replay entries held; at capacity new nonces are refused, never evicted'),
+            maxAgents: z
+              .int()
+              .positive()
+              .prefault(100_000)
+              .describe('agents whose history, workload bindings and rate limits are held'),
           })
           .prefault({}),
       })

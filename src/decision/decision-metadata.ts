@@ -18,5 +18,6 @@ export function decisionMetadata(decision: Decision): Record<string, MetadataVal
   if (identity.agentId !== undefined) fields.agent_id = identity.agentId;
   if (identity.zone !== undefined) fields.zone = identity.zone;
   if (identity.trust !== undefined) fields.trust = identity.trust;
+  if (identity.drifted) fields.workload_drift = true;
   return fields;
 }

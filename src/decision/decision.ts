@@ -14,6 +14,12 @@ export interface AgentIdentity {
   readonly trust?: TrustLevel;
   readonly purpose?: string;
   readonly owner?: string;
+  /** Scopes a token granted (absent for signed requests). */
+  readonly scopes?: readonly string[];
+  /** The token's `jti`, for revocation. */
+  readonly tokenId?: string;
+  /** The agent left its pinned workload and the policy only flags it (`onDrift: flag`). */
+  readonly drifted?: boolean;
 }
 
 /** The engine's answer, before any transport turns it into a response. */

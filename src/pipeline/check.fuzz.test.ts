@@ -6,7 +6,7 @@ import { generateAgentKey, signRequest } from '../agent/index.js';
 import type { Decision } from '../decision/decision.js';
 import { REASON_CODES } from '../errors.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
-import { DEFAULT_POLICY } from '../policy/policy.js';
+import { DEFAULT_POLICY } from '../policy/load-policy.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { createMemoryStore } from '../store/memory/create-memory-store.js';
 import { runCheck } from './check.js';
@@ -25,12 +25,13 @@ const internalErrors: unknown[] = [];
 /** Built as createEngine in src/app.ts does, with a frozen clock. */
 const deps: CheckDeps = {
   resolveKey: createKeyResolver({ cacheSize: 1000 }),
-  replay: createMemoryStore({ maxEntries: 100_000 }).replay,
+  store: createMemoryStore({ maxAgents: 1000, maxEntries: 100_000 }),
   policy: () => DEFAULT_POLICY,
   window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
   onStoreError: 'deny',
   clock: () => NOW_MS,
   onInternalError: (error) => internalErrors.push(error),
+  onHistoryError: (error) => internalErrors.push(error),
 };
 
 /** A POST with a body, as the gRPC transport normalises what Envoy sends. */

@@ -2,45 +2,84 @@ import { extractCredential, presentedProfile } from '../credentials/extract-cred
 import type { AgentIdentity, Decision } from '../decision/decision.js';
 import { isAuthzError } from '../errors.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
+import type { Policy, Zone } from '../policy/policy.js';
+import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
 import { verifySignedRequest } from './verify-signed-request.js';
 
 /**
- * The check, in the order of SPEC §3: credential → key → proof → replay → policy → decision.
- * This is the one place that turns failures into denials, and anything unexpected fails closed.
+ * The check, in the order of SPEC §3: zone → credential → key → proof → replay → policy →
+ * decision (→ observe mode). This is the one place that turns failures into denials, and
+ * anything unexpected fails closed.
  */
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
-  const workload = request.source.principal || undefined;
-  const presented: AgentIdentity = {
+  const policy = deps.policy();
+  const nowMs = deps.clock();
+  let zone: Zone | undefined;
+  let identity: AgentIdentity = {
     verified: false,
     profile: presentedProfile(request),
-    workload,
+    workload: request.source.principal || undefined,
   };
   try {
+    zone = selectZone(policy, request);
+    identity = { ...identity, zone: zone?.name };
     const credential = extractCredential(request);
-    const identity =
-      credential.profile === 'signed-request'
-        ? await verifySignedRequest(request, credential.signature, deps)
-        : presented;
-    return { allowed: true, identity: evaluatePolicy(deps.policy(), identity) };
+    if (credential.profile === 'signed-request') {
+      const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
+      identity = await verifySignedRequest(request, credential.signature, signedHeaders, deps);
+      identity = { ...identity, zone: zone?.name };
+    }
+    identity = await evaluatePolicy({ policy, zone, request, identity, store: deps.store, nowMs });
+    await recordOutcome(deps, identity, true, nowMs);
+    return { allowed: true, identity };
   } catch (error) {
-    return denial(error, presented, deps);
+    await recordOutcome(deps, identity, false, nowMs);
+    return observe(denial(error, identity, deps), zone?.mode ?? policy.mode);
   }
 }
 
-function denial(error: unknown, identity: AgentIdentity, deps: CheckDeps): Decision {
+function denial(
+  error: unknown,
+  identity: AgentIdentity,
+  deps: CheckDeps,
+): Extract<Decision, { allowed: false }> {
   if (isAuthzError(error)) {
+    const retry = error.retryAfterSeconds;
     return {
       allowed: false,
       identity,
       reason: error.code,
       message: error.message,
-      ...(error.retryAfterSeconds === undefined
-        ? {}
-        : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...(retry === undefined ? {} : { retryAfterSeconds: retry }),
     };
   }
   deps.onInternalError(error);
   return { allowed: false, identity, reason: 'internal_error', message: 'the authorizer failed' };
+}
+
+/** SPEC §4 observe mode: the denial is reported and logged, and the request passes. */
+function observe(decision: Extract<Decision, { allowed: false }>, mode: Policy['mode']): Decision {
+  if (mode !== 'observe') return decision;
+  return { allowed: true, identity: decision.identity, wouldDeny: decision.reason };
+}
+
+/** History feeds trust levels; it only counts agents whose identity was verified. */
+async function recordOutcome(
+  deps: CheckDeps,
+  identity: AgentIdentity,
+  allowed: boolean,
+  atMs: number,
+): Promise<void> {
+  if (!identity.verified || identity.agentId === undefined) return;
+  try {
+    await deps.store.history.recordOutcome(identity.agentId, {
+      allowed,
+      workload: identity.workload,
+      atMs,
+    });
+  } catch (error) {
+    deps.onHistoryError(error);
+  }
 }

@@ -8,6 +8,8 @@ import { checkReplay, replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
 
+const PURPOSE_HEADER = 'agent-purpose';
+
 /**
  * The signed-request profile: profile rules → key → signature → body digest → replay. Cheap
  * checks come first so a stale or incomplete signature never costs a key resolution.
@@ -15,17 +17,11 @@ import type { CheckDeps } from './check-deps.js';
 export async function verifySignedRequest(
   request: AuthzRequest,
   signature: SignatureCandidate,
+  signedHeaders: readonly string[],
   deps: CheckDeps,
 ): Promise<AgentIdentity> {
   const nowMs = deps.clock();
-  const policy = deps.policy();
-  const profiled = checkSignatureProfile(
-    request,
-    signature,
-    policy.signedHeaders,
-    deps.window,
-    nowMs,
-  );
+  const profiled = checkSignatureProfile(request, signature, signedHeaders, deps.window, nowMs);
   const key = await deps.resolveKey(profiled.keyId);
   verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');
@@ -41,12 +37,21 @@ export async function verifySignedRequest(
     agentId: key.controller,
     keyId: key.keyId,
     workload: request.source.principal || undefined,
+    purpose: signedPurpose(request, signature),
   };
+}
+
+/** SPEC §4: `x-agent-purpose` only carries an `agent-purpose` the signature covered. */
+function signedPurpose(request: AuthzRequest, signature: SignatureCandidate): string | undefined {
+  const covered = signature.components.some(
+    (c) => c.name === PURPOSE_HEADER && c.params.size === 0,
+  );
+  return covered ? fieldValue(request.headers, PURPOSE_HEADER) : undefined;
 }
 
 async function claimNonce(key: string, ttlMs: number, deps: CheckDeps): Promise<void> {
   try {
-    await checkReplay(deps.replay, key, ttlMs);
+    await checkReplay(deps.store.replay, key, ttlMs);
   } catch (error) {
     const storeDown = error instanceof AuthzError && error.code === 'store_unavailable';
     if (!storeDown || deps.onStoreError === 'deny') throw error;

@@ -1,14 +1,168 @@
+import { createHash } from 'node:crypto';
 import type { AgentIdentity } from '../decision/decision.js';
 import { AuthzError } from '../errors.js';
-import type { Policy } from './policy.js';
+import type { AuthzRequest } from '../request/authz-request.js';
+import type { Store } from '../store/store.js';
+import { findAgentRule } from './find-agent-rule.js';
+import type { AgentRule, Policy, Zone } from './policy.js';
+import { atLeast, trustLevel } from './trust-level.js';
+
+export interface PolicyInputs {
+  readonly policy: Policy;
+  readonly zone: Zone | undefined;
+  readonly request: AuthzRequest;
+  /** What verification established; unverified for unsigned requests. */
+  readonly identity: AgentIdentity;
+  readonly store: Pick<Store, 'history' | 'revocations' | 'rateLimiter'>;
+  readonly nowMs: number;
+}
 
 /**
- * Decides whether an established identity may proceed. Throws an `AuthzError` to deny; returns
- * the identity (possibly enriched) to allow.
+ * SPEC §3 policy, in order: unsigned → revocation → profile → registration (entry, expiry,
+ * zones) → quarantine → workload (allowed, pinned) → scopes → trust → rate limit. Throws an
+ * AuthzError to deny; returns the identity enriched with zone, trust and owner to allow.
  */
-export function evaluatePolicy(policy: Policy, identity: AgentIdentity): AgentIdentity {
-  if (!identity.verified && policy.unsigned === 'deny') {
-    throw new AuthzError('credential_missing', 'this route requires a signed agent request');
+export async function evaluatePolicy(inputs: PolicyInputs): Promise<AgentIdentity> {
+  const { policy, zone, identity } = inputs;
+  const zoned: AgentIdentity = { ...identity, zone: zone?.name };
+  if (!identity.verified || identity.agentId === undefined) {
+    if ((zone?.unsigned ?? policy.unsigned) === 'deny') {
+      throw new AuthzError(
+        'credential_missing',
+        'this route requires a signed agent request or a bound token',
+      );
+    }
+    return zoned;
   }
-  return identity;
+  const agentId = identity.agentId;
+  await checkRevoked(inputs, agentId);
+  if (zone !== undefined && !zone.profiles.has(identity.profile)) {
+    throw new AuthzError(
+      'zone_denied',
+      `zone ${zone.name} does not accept the ${identity.profile} profile`,
+    );
+  }
+  const rule = checkRegistration(policy, zone, agentId, inputs.nowMs);
+  const history = await inputs.store.history.get(agentId);
+  if (history?.quarantined) {
+    throw new AuthzError('workload_drift', 'the agent is quarantined after a workload drift');
+  }
+  const drifted = rule ? await checkWorkload(inputs, rule, agentId) : false;
+  checkScopes(zone, rule, identity);
+  const trust = trustLevel(policy, rule, history, inputs.nowMs);
+  if (zone !== undefined && !atLeast(trust, zone.minTrust)) {
+    throw new AuthzError(
+      'trust_too_low',
+      `zone ${zone.name} needs trust ${zone.minTrust}; the agent is ${trust}`,
+    );
+  }
+  if (rule?.rateLimit !== undefined) await checkRateLimit(inputs, rule, agentId);
+  return { ...zoned, trust, owner: rule?.owner, ...(drifted ? { drifted } : {}) };
+}
+
+async function checkRevoked(inputs: PolicyInputs, agentId: string): Promise<void> {
+  const { keyId, tokenId } = inputs.identity;
+  const ids = [agentId, keyId, tokenId].filter((id): id is string => id !== undefined);
+  if (
+    ids.some((id) => inputs.policy.revoked.has(id)) ||
+    (await inputs.store.revocations.anyRevoked(ids))
+  ) {
+    throw new AuthzError('agent_revoked', 'the agent, its key or its token is revoked');
+  }
+}
+
+function checkRegistration(
+  policy: Policy,
+  zone: Zone | undefined,
+  agentId: string,
+  nowMs: number,
+): AgentRule | undefined {
+  const rule = findAgentRule(policy, agentId);
+  if (rule === undefined) {
+    if (zone?.unknownAgents === 'deny') {
+      throw new AuthzError('agent_unknown', `zone ${zone.name} admits registered agents only`);
+    }
+    return undefined;
+  }
+  if (rule.expiresAtMs !== undefined && nowMs >= rule.expiresAtMs) {
+    throw new AuthzError('agent_unknown', "the agent's registration has expired");
+  }
+  if (rule.zones !== undefined && (zone === undefined || !rule.zones.has(zone.name))) {
+    throw new AuthzError(
+      'zone_denied',
+      `the agent may not enter ${zone ? `zone ${zone.name}` : 'routes outside its zones'}`,
+    );
+  }
+  return rule;
+}
+
+/** Returns true when a drift was tolerated (`onDrift: flag`). */
+async function checkWorkload(
+  inputs: PolicyInputs,
+  rule: AgentRule,
+  agentId: string,
+): Promise<boolean> {
+  const { principal } = inputs.request.source;
+  if (rule.workloads !== undefined && !rule.workloads.some((pattern) => pattern.test(principal))) {
+    throw new AuthzError(
+      'workload_mismatch',
+      'the request comes from a workload this agent may not use',
+    );
+  }
+  if (!rule.bindWorkload) return false;
+  const fingerprint = workloadFingerprint(inputs.request);
+  if (fingerprint === undefined) {
+    throw new AuthzError(
+      'workload_mismatch',
+      'the agent is bound to a workload but the request shows none',
+    );
+  }
+  const pinned = await inputs.store.history.pinWorkload(agentId, fingerprint);
+  if (pinned === fingerprint) return false;
+  const event = { atMs: inputs.nowMs, from: pinned, to: fingerprint };
+  await inputs.store.history.recordDrift(agentId, event, rule.onDrift === 'quarantine');
+  if (rule.onDrift === 'flag') return true;
+  throw new AuthzError('workload_drift', 'the agent is pinned to another workload');
+}
+
+/** The workload a request comes from: its SPIFFE id, else a digest of its client certificate. */
+function workloadFingerprint(request: AuthzRequest): string | undefined {
+  if (request.source.principal !== '') return request.source.principal;
+  if (request.source.certificate === '') return undefined;
+  return `cert:${createHash('sha256').update(request.source.certificate).digest('base64url')}`;
+}
+
+function checkScopes(
+  zone: Zone | undefined,
+  rule: AgentRule | undefined,
+  identity: AgentIdentity,
+): void {
+  if (zone === undefined || zone.scopes.length === 0) return;
+  const granted = [rule?.scopes, identity.scopes].filter((list) => list !== undefined);
+  const missing = zone.scopes.filter(
+    (scope) => granted.length === 0 || granted.some((list) => !list.includes(scope)),
+  );
+  if (missing.length > 0) {
+    throw new AuthzError(
+      'scope_insufficient',
+      `zone ${zone.name} needs scope ${missing.join(' ')}`,
+    );
+  }
+}
+
+async function checkRateLimit(
+  inputs: PolicyInputs,
+  rule: AgentRule,
+  agentId: string,
+): Promise<void> {
+  const outcome = await inputs.store.rateLimiter.take(
+    `agent:${agentId}`,
+    rule.rateLimit!,
+    inputs.nowMs,
+  );
+  if (!outcome.allowed) {
+    throw new AuthzError('rate_limited', 'the agent exceeded its rate limit', {
+      retryAfterSeconds: outcome.retryAfterMs / 1000,
+    });
+  }
 }

@@ -1,18 +1,62 @@
-/**
- * The policy the engine applies. This holds what the default policy of SPEC §5 needs; zones
- * and the agent registry extend it.
- */
-export interface Policy {
-  readonly mode: 'enforce' | 'observe';
-  /** What happens to requests without an agent credential. */
+import type { Profile } from '../credentials/credential.js';
+import type { TrustLevel } from '../decision/decision.js';
+
+export type Mode = 'enforce' | 'observe';
+
+/** A trust zone with its matchers precomputed. */
+export interface Zone {
+  readonly name: string;
+  readonly mode: Mode;
   readonly unsigned: 'allow' | 'deny';
-  /** Header fields every signature must cover (e.g. `agent-purpose`). */
+  readonly profiles: ReadonlySet<Profile>;
+  readonly minTrust: TrustLevel;
+  /** Headers every signature must cover here (the policy's and the zone's). */
   readonly signedHeaders: readonly string[];
+  readonly scopes: readonly string[];
+  readonly unknownAgents: 'allow' | 'deny';
+  readonly matches: (target: { host: string; path: string; method: string }) => boolean;
+  /** The match rules as written, for `agent-authz policy check`. */
+  readonly matchText: string;
 }
 
-/** SPEC §5 default: enforce; unsigned allowed and tagged; any valid did:key/did:jwk allowed. */
-export const DEFAULT_POLICY: Policy = Object.freeze({
-  mode: 'enforce',
-  unsigned: 'allow',
-  signedHeaders: Object.freeze([]) as readonly string[],
-});
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** One entry of `agents`, compiled. */
+export interface AgentRule {
+  readonly id: string;
+  /** Registered by exact id (not by a pattern): eligible for `trusted`. */
+  readonly exact: boolean;
+  readonly zones: ReadonlySet<string> | undefined;
+  readonly workloads: readonly RegExp[] | undefined;
+  readonly bindWorkload: boolean;
+  readonly onDrift: 'quarantine' | 'deny' | 'flag';
+  readonly rateLimit: RateLimit | undefined;
+  readonly owner: string | undefined;
+  readonly scopes: readonly string[] | undefined;
+  readonly expiresAtMs: number | undefined;
+}
+
+/**
+ * The policy in force, compiled: exact agent ids in a map (O(1)), patterns in file order
+ * (linear in their number), zones in file order.
+ */
+export interface Policy {
+  readonly mode: Mode;
+  readonly unsigned: 'allow' | 'deny';
+  readonly signedHeaders: readonly string[];
+  readonly trust: { readonly knownAfterRequests: number; readonly knownAfterAgeMs: number };
+  readonly zones: readonly Zone[];
+  readonly zonesByName: ReadonlyMap<string, Zone>;
+  readonly exactAgents: ReadonlyMap<string, AgentRule>;
+  readonly patternAgents: ReadonlyArray<{ readonly pattern: RegExp; readonly rule: AgentRule }>;
+  readonly revoked: ReadonlySet<string>;
+  /** Where it came from and its SHA-256, for operators. */
+  readonly source: {
+    readonly file: string | null;
+    readonly sha256: string;
+    readonly loadedAtMs: number;
+  };
+}

@@ -16,8 +16,69 @@ export interface ReplayStore {
   size(): number;
 }
 
+export interface DriftEvent {
+  readonly atMs: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What is known about one agent from the requests it made. */
+export interface AgentHistory {
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly allowed: number;
+  readonly denied: number;
+  /** Distinct workloads seen, most recent last (bounded). */
+  readonly workloads: readonly string[];
+  /** `bindWorkload: first-use`: the workload fingerprint pinned on first use. */
+  readonly pinnedWorkload: string | undefined;
+  readonly driftEvents: readonly DriftEvent[];
+  readonly quarantined: boolean;
+}
+
+/**
+ * Agent history. Activity counts may be forgotten under memory pressure (trust then starts
+ * again from `new`); pins, drift events and quarantines never are — at capacity a new pin is
+ * refused with `store_unavailable`, so flooding the store cannot unpin an agent.
+ */
+export interface HistoryStore {
+  get(agentId: string): Promise<AgentHistory | undefined>;
+  recordOutcome(
+    agentId: string,
+    outcome: { allowed: boolean; workload: string | undefined; atMs: number },
+  ): Promise<void>;
+  /** Pins `fingerprint` if nothing is pinned yet; returns what is pinned now. */
+  pinWorkload(agentId: string, fingerprint: string): Promise<string>;
+  recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void>;
+  /** Lifts a quarantine; false when the agent was not quarantined. */
+  release(agentId: string): Promise<boolean>;
+}
+
+/** Revoked agent ids, key ids and token ids, beside those the policy file lists. */
+export interface RevocationStore {
+  revoke(id: string): Promise<void>;
+  unrevoke(id: string): Promise<boolean>;
+  anyRevoked(ids: readonly string[]): Promise<boolean>;
+}
+
+export type RateDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterMs: number };
+
+/** Per-key rate limiting, atomic per call. */
+export interface RateLimiter {
+  take(
+    key: string,
+    rate: { limit: number; windowMs: number },
+    nowMs: number,
+  ): Promise<RateDecision>;
+}
+
 export interface Store {
   readonly kind: 'memory';
   readonly replay: ReplayStore;
+  readonly history: HistoryStore;
+  readonly revocations: RevocationStore;
+  readonly rateLimiter: RateLimiter;
   close(): Promise<void>;
 }

@@ -63,8 +63,9 @@ describe('a signed request', () => {
       check.request({ headers: FORGED, rawHeaders: true }),
     );
     expect(setHeaders(response)['x-agent-id']).toBe(check.key.didKey);
+    expect(setHeaders(response)['x-agent-trust']).toBe('new');
     expect(response.ok_response?.headers_to_remove?.sort()).toEqual(
-      ['x-agent-anything', 'x-agent-owner', 'x-agent-trust'].sort(),
+      ['x-agent-anything', 'x-agent-owner'].sort(),
     );
   });
 

@@ -27,12 +27,14 @@ describe.each([
       'x-agent-key-id': key.keyId,
       'x-agent-verified': 'true',
       'x-agent-profile': 'signed-request',
+      'x-agent-trust': 'new',
     });
     expect(agentMetadata(response)).toEqual({
       decision: 'allow',
       verified: true,
       profile: 'signed-request',
       agent_id: key.didKey,
+      trust: 'new',
     });
   });
 });

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+
+/**
+ * A YAML file kept with its document and line index, so validation errors can name the line
+ * and column of the offending field (config and policy files both use it).
+ */
+export interface YamlFile {
+  readonly name: string;
+  /** The file as read, e.g. for a content hash. */
+  readonly text: string;
+  readonly document: Document;
+  readonly lines: LineCounter;
+  readonly value: unknown;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and parses a YAML mapping; `env` enables `${VAR}` substitution in string values. */
+export function readYamlFile(name: string, kind: string, env?: Env): YamlFile {
+  let text: string;
+  try {
+    text = readFileSync(name, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${kind} ${name}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  return parseYamlFile(name, text, kind, env);
+}
+
+export function parseYamlFile(name: string, text: string, kind: string, env?: Env): YamlFile {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [first] = document.errors;
+  if (first !== undefined) {
+    const { line, col } = lines.linePos(first.pos[0]);
+    throw new ConfigError(`${name}:${line}:${col}: ${first.message.split('\n')[0]}`);
+  }
+  const file = { name, text, document, lines, value: undefined as unknown };
+  if (env !== undefined) interpolate(file, env);
+  const value = document.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${name}: the ${kind} must be a mapping of fields`);
+  }
+  return { ...file, value };
+}
+
+/** `${NAME}` in a string value is replaced by that environment variable (SPEC §12 admin token). */
+function interpolate(file: Omit<YamlFile, 'value'>, env: Env): void {
+  const visit = (node: unknown): void => {
+    if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      node.value = node.value.replace(/\$\{([A-Z0-9_]+)\}/g, (_, variable: string) => {
+        const value = env[variable];
+        if (value === undefined) {
+          throw new ConfigError(
+            `${position(file, node.range?.[0])}: environment variable ${variable} is not set`,
+          );
+        }
+        return value;
+      });
+      return;
+    }
+    const items = (node as { items?: unknown[] } | null)?.items;
+    for (const item of items ?? []) {
+      const pair = item as { key?: unknown; value?: unknown };
+      visit('value' in (pair as object) ? pair.value : item);
+    }
+  };
+  visit(file.document.contents);
+}
+
+/**
+ * One line per zod issue: where the value came from (file:line:col, or an entry of `origins`
+ * such as an environment variable), the field, and the message.
+ */
+export function describeIssues(
+  title: string,
+  issues: readonly z.core.$ZodIssue[],
+  origins: ReadonlyMap<string, string>,
+  file: YamlFile | undefined,
+): string {
+  const originOf = (path: readonly PropertyKey[]): string =>
+    origins.get(path.join('.')) ?? (file && filePosition(file, path)) ?? 'default';
+  const lines = issues.flatMap((issue) => {
+    // One line per unknown key, pointing at the key itself rather than at its mapping.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = [...issue.path, key];
+        return `${(file && keyPosition(file, path)) ?? originOf(issue.path)}: ${path.join('.')}: unknown field`;
+      });
+    }
+    const related = issue.code === 'custom' ? issue.params?.related : undefined;
+    const note = Array.isArray(related) ? ` (${related.join('.')} from ${originOf(related)})` : '';
+    return [
+      `${originOf(issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}${note}`,
+    ];
+  });
+  return `${title}\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * Where the file sets `path`: the value's node, or the alias or scalar the path runs into.
+ * Undefined when the file leaves the field to its default.
+ */
+function filePosition(file: YamlFile, path: readonly PropertyKey[]): string | undefined {
+  let node: unknown = file.document.contents;
+  for (const key of path) {
+    if (!isCollection(node)) break;
+    node = node.get(key, true);
+  }
+  return node == null ? undefined : position(file, (node as Node).range?.[0]);
+}
+
+/** The position of the key (not the value) of the last path segment, if the file has it. */
+function keyPosition(file: YamlFile, path: readonly PropertyKey[]): string | undefined {
+  const parent = file.document.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return undefined;
+  const name = String(path.at(-1));
+  const pair = parent.items.find(
+    (item) => String(isScalar(item.key) ? item.key.value : item.key) === name,
+  );
+  return isNode(pair?.key) ? position(file, pair.key.range?.[0]) : undefined;
+}
+
+function position(file: Omit<YamlFile, 'value'>, offset: number | undefined): string {
+  if (offset === undefined) return file.name;
+  const { line, col } = file.lines.linePos(offset);
+  return `${file.name}:${line}:${col}`;
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { matchingPath } from './select-zone.js';
+
+describe('matchingPath', () => {
+  it.each([
+    ['/payments/1', '/payments/1'],
+    ['/public/../payments/1', '/payments/1'],
+    ['/public/%2e%2e/payments/1', '/payments/1'],
+    ['/public/./x', '/public/x'],
+    ['//payments///1', '/payments/1'],
+    ['/../../etc', '/etc'],
+  ])('matches %s as %s', (path, expected) => {
+    expect(matchingPath(path)).toBe(expected);
+  });
+});
