@@ -14,6 +14,10 @@ export interface AgentIdentity {
   readonly trust?: TrustLevel;
   readonly purpose?: string;
   readonly owner?: string;
+  /** The token's `scope` claim, split on spaces (token profiles only). */
+  readonly scopes?: readonly string[];
+  /** The token's `jti`, for revocation (token profiles only). */
+  readonly tokenId?: string;
 }
 
 /** The engine's answer, before any transport turns it into a response. */
