@@ -91,7 +91,10 @@ export const tokensSchema = z
           .describe('deadline of one JWKS fetch, below Envoy’s 200 ms ext_authz timeout'),
         refreshInterval: durationSchema
           .prefault('5m')
-          .describe('JWKS refetched after this age, and on an unknown kid at most this often'),
+          .describe('a JWKS older than this is refetched in the background'),
+        cooldown: durationSchema
+          .prefault('30s')
+          .describe('an unknown kid triggers a refetch at most this often'),
         maxBytes: z.int().positive().prefault(65_536).describe('largest JWKS response accepted'),
         caFile: z
           .string()

@@ -53,6 +53,7 @@ export function createTrustedIssuers(
             ca,
           }),
         refreshIntervalMs: tokens.jwks.refreshInterval,
+        cooldownMs: tokens.jwks.cooldown,
         clock: options.clock,
         onRefreshError: (error) => options.onJwksError(iss, error),
       });

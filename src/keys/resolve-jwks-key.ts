@@ -38,7 +38,10 @@ export function createStaticJwksKeyResolver(jwks: JSONWebKeySet): IssuerKeyResol
 
 export interface RemoteJwksOptions {
   readonly fetch: () => Promise<JSONWebKeySet>;
+  /** A set older than this is refreshed in the background while it stays in use. */
   readonly refreshIntervalMs: number;
+  /** An unknown `kid` triggers a refetch at most this often. */
+  readonly cooldownMs: number;
   readonly clock: Clock;
   /** Told when a background refresh fails (the keys already held stay in use). */
   readonly onRefreshError: (error: unknown) => void;
@@ -46,8 +49,9 @@ export interface RemoteJwksOptions {
 
 /**
  * A JWKS fetched from the issuer. One fetch at a time; a set older than `refreshIntervalMs` is
- * refreshed in the background while it stays in use; a `kid` it does not hold triggers a refetch
- * at most once per interval, so unknown kids cannot make us hammer the issuer.
+ * refreshed in the background while it stays in use; a `kid` it does not hold (a rotation)
+ * triggers a refetch at most once per `cooldownMs`, so unknown kids cannot make us hammer the
+ * issuer.
  */
 export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerKeyResolver & {
   refresh(): Promise<void>;
@@ -86,7 +90,7 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
       return await lookUp(local!, header);
     } catch (error) {
       const unknownKid = isAuthzError(error) && error.message === NO_MATCHING_KEY;
-      if (!unknownKid || since(attemptedAtMs) < options.refreshIntervalMs) throw error;
+      if (!unknownKid || since(attemptedAtMs) < options.cooldownMs) throw error;
       await refresh().catch((cause: unknown) => {
         throw unavailable(cause);
       });
