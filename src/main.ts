@@ -1,6 +1,7 @@
 import { check } from './agent/cli/check.js';
 import { keygen } from './agent/cli/keygen.js';
 import { sign } from './agent/cli/sign.js';
+import { token } from './agent/cli/token.js';
 import { serve } from './cli/serve.js';
 import { ConfigError } from './errors.js';
 
@@ -13,6 +14,10 @@ commands:
                                               print RFC 9421 signature headers for a request
   check [--server HOST:PORT] <sign options> URL
                                               sign a request and ask a running server about it
+  token mint --issuer-key FILE --sub SUB --aud AUD [--bind-key FILE | --bind-cert FILE]
+             [--scope "a b"] [--ttl 5m]       print a DID-issued token bound to a key or certificate
+  token proof --key FILE [--token TOKEN] [-X METHOD] URL
+                                              print Authorization: DPoP and DPoP headers
 `;
 
 const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
@@ -20,6 +25,7 @@ const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
   keygen,
   sign,
   check,
+  token,
 };
 
 /** Process entry: dispatch to a command; a bad argument or config exits 2 with its message. */
