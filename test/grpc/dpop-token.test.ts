@@ -240,3 +240,33 @@ describe('a malformed DPoP presentation', () => {
     expect(await reasonFor(request)).toBe('token_invalid');
   });
 });
+
+describe('the scheme of htu behind a TLS-terminating load balancer', () => {
+  const behindLb = useTestApp([...issuer.flags, '--tokens.dpop.scheme-header=x-original-proto']);
+
+  it('is taken from tokens.dpop.schemeHeader when configured', async () => {
+    const agent = generateAgentKey();
+    const iat = Math.floor(behindLb.now / 1000);
+    const token = issuedToken(issuer.key, iat, { bindKey: agent.publicJwk });
+    const proof = createDpopProof({
+      privateJwk: agent.privateJwk,
+      method: 'GET',
+      url: 'https://api.example.com/orders',
+      accessToken: token,
+      iat,
+    });
+    // Envoy saw plain http from the load balancer; the client used https.
+    const request = dpopRequest({
+      method: 'GET',
+      url: 'http://api.example.com/orders',
+      headers: { 'x-original-proto': 'https' },
+      token,
+      agent,
+      iatSeconds: 0,
+      proof,
+    });
+    expect((await behindLb.client.check(request)).ok_response).toBeDefined();
+    // The server without schemeHeader compares htu with the http scheme Envoy reported.
+    expect(await reasonFor(request)).toBe('binding_mismatch');
+  });
+});
