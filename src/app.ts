@@ -1,11 +1,14 @@
 import type { Config } from './config/config-schema.js';
+import { createTrustedIssuers } from './keys/create-trusted-issuers.js';
 import { createKeyResolver } from './keys/resolve-verification-key.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { runCheck } from './pipeline/check.js';
-import type { CheckDeps } from './pipeline/check-deps.js';
+import type { CheckDeps, TokenDeps } from './pipeline/check-deps.js';
 import { DEFAULT_POLICY } from './policy/load-policy.js';
 import type { Policy } from './policy/policy.js';
 import { type PolicySource, staticPolicy, watchPolicyFile } from './policy/watch-policy.js';
+import { cacheVerifiedTokens } from './proofs/cache-verified-tokens.js';
+import { createTokenVerifier } from './proofs/verify-access-token.js';
 import type { AuthzRequest } from './request/authz-request.js';
 import { createMemoryStore } from './store/memory/create-memory-store.js';
 import type { Store } from './store/store.js';
@@ -56,13 +59,15 @@ export function createEngine(
   options: AppOptions,
 ): CheckEngine {
   const { logger } = options;
+  const clock = options.clock ?? systemClock;
   const deps: CheckDeps = {
     resolveKey: createKeyResolver({ cacheSize: config.keys.cacheSize }),
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
+    tokens: createTokenDeps(config, clock, options.logger),
     onStoreError: config.onStoreError,
-    clock: options.clock ?? systemClock,
+    clock,
     onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
     onHistoryError: (error) => logger.warn({ err: error }, 'agent history not recorded'),
   };
@@ -89,6 +94,28 @@ function openPolicy(config: Config, logger: Logger): PolicySource {
   });
   logger.info({ file: config.policy, sha256: source.current().source.sha256 }, 'policy loaded');
   return source;
+}
+
+/** The token profiles, when issuers are configured (SPEC §2 items 2–3). */
+function createTokenDeps(config: Config, clock: Clock, logger: Logger): TokenDeps | undefined {
+  if (config.issuers.length === 0) return undefined;
+  const { tokens } = config;
+  const issuers = createTrustedIssuers(config, {
+    clock,
+    onJwksError: (issuer, error) =>
+      logger.warn({ issuer, err: error }, 'issuer keys could not be fetched'),
+  });
+  const verify = createTokenVerifier(issuers, { clockSkewMs: tokens.clockSkew, clock });
+  return {
+    verify: cacheVerifiedTokens(verify, {
+      max: tokens.cacheSize,
+      clock,
+      clockSkewMs: tokens.clockSkew,
+    }),
+    requireBinding: tokens.requireBinding,
+    proofWindow: { maxAgeMs: tokens.dpop.maxAge, clockSkewMs: tokens.clockSkew },
+    schemeHeader: tokens.dpop.schemeHeader === '' ? undefined : tokens.dpop.schemeHeader,
+  };
 }
 
 /** SPEC §6: say at start how much signed traffic the replay capacity covers. */

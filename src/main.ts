@@ -1,6 +1,7 @@
 import { check } from './agent/cli/check.js';
 import { keygen } from './agent/cli/keygen.js';
 import { sign } from './agent/cli/sign.js';
+import { token } from './agent/cli/token.js';
 import { policyCommand } from './cli/policy-check.js';
 import { serve } from './cli/serve.js';
 import { ConfigError } from './errors.js';
@@ -15,6 +16,10 @@ commands:
   check [--server HOST:PORT] <sign options> URL
                                               sign a request and ask a running server about it
   policy check FILE                           validate a policy file and print what it means
+  token mint --issuer-key FILE --sub SUB --aud AUD [--bind-key FILE | --bind-cert FILE]
+             [--scope "a b"] [--ttl 5m]       print a DID-issued token bound to a key or certificate
+  token proof --key FILE [--token TOKEN] [-X METHOD] URL
+                                              print Authorization: DPoP and DPoP headers
 `;
 
 const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
@@ -23,6 +28,7 @@ const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
   sign,
   check,
   policy: policyCommand,
+  token,
 };
 
 /** Process entry: dispatch to a command; a bad argument or config exits 2 with its message. */

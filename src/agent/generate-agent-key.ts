@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { jwkToMultikey } from '../keys/multikey.js';
+import { publicJwkOf } from './sign-compact-jws.js';
 
 export type AgentKeyType = 'ed25519' | 'p256';
 
@@ -30,7 +31,7 @@ export function generateAgentKey(options: { type?: AgentKeyType } = {}): AgentKe
 /** Rebuilds an AgentKey from a stored private JWK (what `agent-authz keygen` writes). */
 export function agentKeyFromJwk(privateJwk: JsonWebKey): AgentKey {
   const type: AgentKeyType = privateJwk.kty === 'OKP' ? 'ed25519' : 'p256';
-  const { d: _private, ...publicJwk } = privateJwk;
+  const publicJwk = publicJwkOf(privateJwk);
   const multikey = jwkToMultikey(
     publicJwk as { kty?: string; crv?: string; x?: string; y?: string },
   );

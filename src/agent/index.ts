@@ -1,10 +1,14 @@
 /** The agent-side SDK: what an agent needs to present a verifiable identity. */
+
+export { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+export { createDpopProof, type DpopProofInput } from './create-dpop-proof.js';
 export {
   type AgentKey,
   type AgentKeyType,
   agentKeyFromJwk,
   generateAgentKey,
 } from './generate-agent-key.js';
+export { type MintTokenInput, mintToken } from './mint-token.js';
 export {
   type SignatureHeaders,
   type SigningKey,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
 
 const hostPort = z
   .string()
@@ -53,6 +54,11 @@ export const configSchema = z
           .describe('how far in the future `created` may be, and grace after `expires`'),
       })
       .prefault({}),
+    issuers: z
+      .array(issuerSchema)
+      .prefault([])
+      .describe('trusted token issuers; none: Authorization headers are not agent credentials'),
+    tokens: tokensSchema,
     keys: z
       .strictObject({
         cacheSize: z.int().positive().prefault(10_000).describe('resolved keys kept in memory'),
@@ -88,7 +94,35 @@ export const configSchema = z
         params: { related: ['signatures', 'maxAge'] },
       });
     }
+    checkIssuers(config, context);
   });
+
+/** Each issuer once, and each with an audience: a token for another service must not pass. */
+function checkIssuers(
+  config: { issuers: readonly IssuerConfig[]; tokens: { audiences: readonly string[] } },
+  context: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  config.issuers.forEach((issuer, index) => {
+    const iss = issuer.issuer ?? issuer.did ?? '';
+    const field = issuer.issuer === undefined ? 'did' : 'issuer';
+    if (seen.has(iss)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['issuers', index, field],
+        message: 'listed twice',
+      });
+    }
+    seen.add(iss);
+    if ((issuer.audiences ?? config.tokens.audiences).length === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['issuers', index, 'audiences'],
+        message: 'set audiences here or tokens.audiences',
+      });
+    }
+  });
+}
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

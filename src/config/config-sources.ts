@@ -55,9 +55,19 @@ export function coerceLeafText(leaf: ConfigLeaf, text: string): unknown {
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : text;
     case 'array':
+      // A JSON array sets a list of objects (`--issuers='[{"did":"did:key:…"}]'`).
+      if (text.trimStart().startsWith('[')) return parseJsonOr(text);
       return text === '' ? [] : text.split(',').map((item) => item.trim());
     default:
       return text;
+  }
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

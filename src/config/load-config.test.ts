@@ -287,3 +287,77 @@ describe('the check across fields', () => {
 function startsWith(prefix: string): RegExp {
   return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 }
+
+describe('token issuers', () => {
+  it('reads OAuth and DID issuers as SPEC §12 writes them', () => {
+    const file = yamlFile(
+      [
+        'issuers:',
+        '  - issuer: https://idp.example.com',
+        '    jwksUri: https://idp.example.com/.well-known/jwks.json',
+        '    audiences: [https://api.example.com]',
+        '  - did: did:web:idp.example.com',
+        'tokens: { audiences: [https://api.example.com], dpop: { maxAge: 60s } }',
+        '',
+      ].join('\n'),
+    );
+    const config = load({ file });
+    expect(config.issuers).toEqual([
+      {
+        issuer: 'https://idp.example.com',
+        jwksUri: 'https://idp.example.com/.well-known/jwks.json',
+        audiences: ['https://api.example.com'],
+      },
+      { did: 'did:web:idp.example.com' },
+    ]);
+    expect(config.tokens).toMatchObject({ requireBinding: true, dpop: { maxAge: 60_000 } });
+  });
+
+  it('takes issuers as a JSON array from a flag or an environment variable', () => {
+    const issuers = '[{"did":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}]';
+    const flags = [
+      `--issuers=${issuers}`,
+      '--tokens.audiences=https://a.example,https://b.example',
+    ];
+    expect(load({ flags }).issuers).toHaveLength(1);
+    expect(load({ flags }).tokens.audiences).toEqual(['https://a.example', 'https://b.example']);
+    expect(
+      load({ env: { AGENT_AUTHZ_ISSUERS: issuers }, flags: flags.slice(1) }).issuers,
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      '  - issuer: https://idp.example.com\n    audiences: [x]\n',
+      '2:5: issuers.0.jwksUri: an OAuth issuer needs exactly one of jwksUri and jwks',
+    ],
+    [
+      '  - issuer: https://idp.example.com\n    jwksUri: http://idp.example.com/jwks\n    audiences: [x]\n',
+      '3:14: issuers.0.jwksUri: expected an https:// URL',
+    ],
+    [
+      '  - did: did:web:idp.example.com\n    jwksUri: https://idp.example.com/jwks\n    audiences: [x]\n',
+      'issuers.0.did: a DID issuer takes its keys from the DID document',
+    ],
+    [
+      '  - did: did:web:idp.example.com\n',
+      '2:5: issuers.0.audiences: set audiences here or tokens.audiences',
+    ],
+    ['  - did: web:idp.example.com\n    audiences: [x]\n', 'issuers.0.did: expected a DID'],
+    [
+      '  - audiences: [x]\n',
+      'issuers.0.issuer: set exactly one of issuer (with jwksUri or jwks) and did',
+    ],
+    [
+      '  - did: did:web:a.example\n    audiences: [x]\n  - did: did:web:a.example\n    audiences: [x]\n',
+      'issuers.1.did: listed twice',
+    ],
+    [
+      '  - did: did:web:a.example\n    audiences: [x]\n    algorithms: [HS256]\n',
+      'issuers.0.algorithms.0:',
+    ],
+  ])('rejects an invalid issuer, naming the field (%#)', (yaml, expected) => {
+    const file = yamlFile(`issuers:\n${yaml}`);
+    expect(loadError({ file }).message).toContain(expected);
+  });
+});

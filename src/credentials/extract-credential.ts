@@ -2,23 +2,40 @@ import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { Credential, Profile } from './credential.js';
 import { parseSignatureHeaders } from './parse-signature-headers.js';
+import { authorizationScheme, parseTokenHeaders } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
 /** Signature tags this profile verifies; an untagged signature counts as ours. */
 const AGENT_AUTHZ_TAG = 'agent-authz';
 
+export interface CredentialOptions {
+  /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
+  readonly tokens: boolean;
+}
+
 /** The profile a request claims by the headers it carries, before any of them is parsed. */
-export function presentedProfile(request: AuthzRequest): Profile {
-  return request.headers.has('signature-input') || request.headers.has('signature')
-    ? 'signed-request'
-    : 'unsigned';
+export function presentedProfile(request: AuthzRequest, options: CredentialOptions): Profile {
+  if (hasSignatureHeaders(request)) return 'signed-request';
+  if (!options.tokens) return 'unsigned';
+  const scheme = authorizationScheme(request.headers);
+  return scheme === 'dpop' ? 'dpop' : scheme === 'bearer' ? 'mtls' : 'unsigned';
 }
 
 /**
  * Finds the one agent credential a request presents. A request that presents half a credential,
- * or one we cannot read, is denied — it is never treated as unsigned.
+ * two credentials, or one we cannot read, is denied — it is never treated as unsigned.
  */
-export function extractCredential(request: AuthzRequest): Credential {
+export function extractCredential(request: AuthzRequest, options: CredentialOptions): Credential {
+  const token = options.tokens ? parseTokenHeaders(request.headers) : undefined;
+  if (token !== undefined) {
+    if (hasSignatureHeaders(request)) {
+      throw new AuthzError(
+        'credential_malformed',
+        'a request carries one agent credential: a signature or a token, not both',
+      );
+    }
+    return token;
+  }
   const signatureInput = fieldValue(request.headers, 'signature-input');
   const signature = fieldValue(request.headers, 'signature');
   if (signatureInput === undefined && signature === undefined) return { profile: 'unsigned' };
@@ -30,6 +47,10 @@ export function extractCredential(request: AuthzRequest): Credential {
   }
   const candidates = parseSignatureHeaders(signatureInput, signature);
   return { profile: 'signed-request', signature: selectSignature(candidates) };
+}
+
+function hasSignatureHeaders(request: AuthzRequest): boolean {
+  return request.headers.has('signature-input') || request.headers.has('signature');
 }
 
 /**

@@ -14,9 +14,9 @@ export interface AgentIdentity {
   readonly trust?: TrustLevel;
   readonly purpose?: string;
   readonly owner?: string;
-  /** Scopes a token granted (absent for signed requests). */
+  /** The token's `scope` claim, split on spaces (token profiles only). */
   readonly scopes?: readonly string[];
-  /** The token's `jti`, for revocation. */
+  /** The token's `jti`, for revocation (token profiles only). */
   readonly tokenId?: string;
   /** The agent left its pinned workload and the policy only flags it (`onDrift: flag`). */
   readonly drifted?: boolean;

@@ -1,3 +1,4 @@
+import { DPOP_ALGORITHMS } from '../proofs/verify-dpop-proof.js';
 import type { Decision } from './decision.js';
 import { REASON_RESPONSES } from './reason-table.js';
 import type { HeaderList } from './upstream-headers.js';
@@ -17,7 +18,7 @@ export interface DenialResponse {
 const ACCEPT_SIGNATURE =
   'sig1=("@method" "@authority" "@path" "@query" "content-digest");created;keyid;nonce;tag="agent-authz"';
 /** RFC 9449 §7.1: the DPoP challenge, naming the algorithms we accept. */
-const DPOP_CHALLENGE = 'DPoP algs="ES256 EdDSA"';
+const DPOP_CHALLENGE = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`;
 
 /** The response Envoy sends the client for a denial. Nothing secret is echoed. */
 export function denialResponse(decision: Denial, traceId: string): DenialResponse {

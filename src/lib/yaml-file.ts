@@ -111,16 +111,21 @@ export function describeIssues(
 }
 
 /**
- * Where the file sets `path`: the value's node, or the alias or scalar the path runs into.
- * Undefined when the file leaves the field to its default.
+ * Where the file sets `path`: the value's node, or the alias or scalar the path runs into, or
+ * the list item a missing field belongs to. Undefined when the file leaves the field to its
+ * default.
  */
 function filePosition(file: YamlFile, path: readonly PropertyKey[]): string | undefined {
   let node: unknown = file.document.contents;
+  let listItem: unknown;
   for (const key of path) {
     if (!isCollection(node)) break;
     node = node.get(key, true);
+    if (typeof key === 'number') listItem = node;
   }
-  return node == null ? undefined : position(file, (node as Node).range?.[0]);
+  // A field missing from a list item (an issuer without audiences) points at the item.
+  const found = node ?? listItem;
+  return found == null ? undefined : position(file, (found as Node).range?.[0]);
 }
 
 /** The position of the key (not the value) of the last path segment, if the file has it. */

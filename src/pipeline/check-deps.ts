@@ -2,6 +2,8 @@ import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
 import type { SignatureWindow } from '../proofs/check-signature-profile.js';
+import type { TokenVerifier } from '../proofs/verified-token.js';
+import type { ProofWindow } from '../proofs/verify-dpop-proof.js';
 import type { Store } from '../store/store.js';
 
 /** Everything `runCheck` needs, injected by the composition root (and by tests). */
@@ -11,6 +13,8 @@ export interface CheckDeps {
   /** The policy in force (read once per check, so a reload applies to the next check). */
   readonly policy: () => Policy;
   readonly window: SignatureWindow;
+  /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
+  readonly tokens: TokenDeps | undefined;
   /** `allow` lets requests through when the replay store cannot answer (fail open). */
   readonly onStoreError: 'deny' | 'allow';
   readonly clock: Clock;
@@ -18,4 +22,15 @@ export interface CheckDeps {
   readonly onInternalError: (error: unknown) => void;
   /** Told when recording history failed; the decision stands. */
   readonly onHistoryError: (error: unknown) => void;
+}
+
+/** What the DPoP and certificate-bound token profiles need. */
+export interface TokenDeps {
+  /** Verifies an access token (cached by hash until `exp`). */
+  readonly verify: TokenVerifier;
+  /** Refuse a Bearer token that carries no `cnf` binding. */
+  readonly requireBinding: boolean;
+  readonly proofWindow: ProofWindow;
+  /** A trusted header naming the scheme the client used, for `htu`; else Envoy's scheme. */
+  readonly schemeHeader: string | undefined;
 }

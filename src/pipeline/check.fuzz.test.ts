@@ -28,6 +28,7 @@ const deps: CheckDeps = {
   store: createMemoryStore({ maxAgents: 1000, maxEntries: 100_000 }),
   policy: () => DEFAULT_POLICY,
   window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
+  tokens: undefined,
   onStoreError: 'deny',
   clock: () => NOW_MS,
   onInternalError: (error) => internalErrors.push(error),

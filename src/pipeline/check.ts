@@ -1,3 +1,4 @@
+import type { Credential } from '../credentials/credential.js';
 import { extractCredential, presentedProfile } from '../credentials/extract-credential.js';
 import type { AgentIdentity, Decision } from '../decision/decision.js';
 import { isAuthzError } from '../errors.js';
@@ -7,36 +8,58 @@ import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
 import { verifySignedRequest } from './verify-signed-request.js';
+import { verifyTokenRequest } from './verify-token-request.js';
 
 /**
- * The check, in the order of SPEC §3: zone → credential → key → proof → replay → policy →
- * decision (→ observe mode). This is the one place that turns failures into denials, and
- * anything unexpected fails closed.
+ * The check, in the order of SPEC §3: zone → credential → key → proof → binding → replay →
+ * policy → decision (→ observe mode). This is the one place that turns failures into denials,
+ * and anything unexpected fails closed.
  */
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
   const policy = deps.policy();
   const nowMs = deps.clock();
+  const options = { tokens: deps.tokens !== undefined };
   let zone: Zone | undefined;
   let identity: AgentIdentity = {
     verified: false,
-    profile: presentedProfile(request),
+    profile: presentedProfile(request, options),
     workload: request.source.principal || undefined,
   };
   try {
     zone = selectZone(policy, request);
     identity = { ...identity, zone: zone?.name };
-    const credential = extractCredential(request);
-    if (credential.profile === 'signed-request') {
-      const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
-      identity = await verifySignedRequest(request, credential.signature, signedHeaders, deps);
-      identity = { ...identity, zone: zone?.name };
-    }
+    const credential = extractCredential(request, options);
+    const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
+    identity = {
+      ...(await verifyCredential(request, credential, signedHeaders, deps, identity)),
+      zone: zone?.name,
+    };
     identity = await evaluatePolicy({ policy, zone, request, identity, store: deps.store, nowMs });
     await recordOutcome(deps, identity, true, nowMs);
     return { allowed: true, identity };
   } catch (error) {
     await recordOutcome(deps, identity, false, nowMs);
     return observe(denial(error, identity, deps), zone?.mode ?? policy.mode);
+  }
+}
+
+/** The profile's own verification; each returns the verified identity or throws. */
+function verifyCredential(
+  request: AuthzRequest,
+  credential: Credential,
+  signedHeaders: readonly string[],
+  deps: CheckDeps,
+  unsigned: AgentIdentity,
+): Promise<AgentIdentity> | AgentIdentity {
+  switch (credential.profile) {
+    case 'signed-request':
+      return verifySignedRequest(request, credential.signature, signedHeaders, deps);
+    case 'dpop':
+    case 'mtls':
+      // extractCredential only yields a token when token issuers are configured.
+      return verifyTokenRequest(request, credential, deps.tokens!, deps);
+    case 'unsigned':
+      return unsigned;
   }
 }
 

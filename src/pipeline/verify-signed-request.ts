@@ -1,12 +1,12 @@
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import type { AgentIdentity } from '../decision/decision.js';
-import { AuthzError } from '../errors.js';
 import { checkContentDigest } from '../proofs/check-content-digest.js';
 import { checkSignatureProfile } from '../proofs/check-signature-profile.js';
 import { verifyHttpSignature } from '../proofs/verify-http-signature.js';
-import { checkReplay, replayKey } from '../replay/check-replay.js';
+import { replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
+import { claimReplay } from './claim-replay.js';
 
 const PURPOSE_HEADER = 'agent-purpose';
 
@@ -26,7 +26,7 @@ export async function verifySignedRequest(
   verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');
   if (digest !== undefined && request.body !== null) checkContentDigest(digest, request.body);
-  await claimNonce(
+  await claimReplay(
     replayKey('sig', profiled.keyId, profiled.nonce),
     profiled.acceptableUntilMs - nowMs,
     deps,
@@ -47,13 +47,4 @@ function signedPurpose(request: AuthzRequest, signature: SignatureCandidate): st
     (c) => c.name === PURPOSE_HEADER && c.params.size === 0,
   );
   return covered ? fieldValue(request.headers, PURPOSE_HEADER) : undefined;
-}
-
-async function claimNonce(key: string, ttlMs: number, deps: CheckDeps): Promise<void> {
-  try {
-    await checkReplay(deps.store.replay, key, ttlMs);
-  } catch (error) {
-    const storeDown = error instanceof AuthzError && error.code === 'store_unavailable';
-    if (!storeDown || deps.onStoreError === 'deny') throw error;
-  }
 }

@@ -13,9 +13,17 @@ export function replayKey(namespace: string, keyId: string, nonce: string): stri
   return `${namespace}:${digest}`;
 }
 
+const REPLAYED_MESSAGES: Readonly<Record<string, string>> = {
+  sig: 'this signature nonce was already used',
+  dpop: 'this DPoP proof was already used',
+};
+
 /** Denies `replayed` when the key was already claimed within its window. */
 export async function checkReplay(store: ReplayStore, key: string, ttlMs: number): Promise<void> {
   if ((await store.claim(key, ttlMs)) === 'seen') {
-    throw new AuthzError('replayed', 'this signature nonce was already used');
+    throw new AuthzError(
+      'replayed',
+      REPLAYED_MESSAGES[key.slice(0, key.indexOf(':'))] ?? 'this credential was already used',
+    );
   }
 }

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pemCertificateThumbprint } from '../../src/binding/certificate-thumbprint.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { setHeaders } from '../support/envoy-client.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { createTestCa } from '../support/test-pki.js';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, ['bin/agent-authz.js', ...args]);
@@ -85,5 +88,84 @@ describe('agent-authz serve', () => {
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('signatures.maxAge');
     expect((failure as { stderr: string }).stderr).toContain('--signatures.max-age');
+  });
+});
+
+describe('agent-authz token', () => {
+  it('mints a DID-issued token bound to a key, and prints a proof the server accepts', async () => {
+    const issuerFile = join(dir, 'issuer.json');
+    const agentFile = join(dir, 'dpop-agent.json');
+    const { stdout: issuerFacts } = await cli('keygen', '--out', issuerFile);
+    await cli('keygen', '--type', 'p256', '--out', agentFile);
+    const issuerDid = (JSON.parse(issuerFacts) as { did: string }).did;
+    const app = await startTestApp([
+      `--issuers=[{"did":"${issuerDid}"}]`,
+      '--tokens.audiences=https://api.example.com',
+    ]);
+    app.now = Date.now();
+    try {
+      const minted = await cli(
+        'token',
+        'mint',
+        '--issuer-key',
+        issuerFile,
+        '--sub',
+        'agent-1',
+        '--aud',
+        'https://api.example.com',
+        '--bind-key',
+        agentFile,
+        '--scope',
+        'orders:read',
+      );
+      const url = 'https://api.example.com/orders';
+      const { stdout } = await cli(
+        'token',
+        'proof',
+        '--key',
+        agentFile,
+        '--token',
+        minted.stdout.trim(),
+        '-X',
+        'POST',
+        url,
+      );
+      const headers = Object.fromEntries(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      expect(Object.keys(headers)).toEqual(['authorization', 'dpop']);
+      const response = await app.client.check(envoyCheckRequest({ method: 'POST', url, headers }));
+      expect(setHeaders(response)).toMatchObject({
+        'x-agent-id': 'agent-1',
+        'x-agent-profile': 'dpop',
+      });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('mints a token bound to a certificate file (cnf.x5t#S256)', async () => {
+    const issuerFile = join(dir, 'issuer-2.json');
+    await cli('keygen', '--out', issuerFile);
+    const certificate = await (await createTestCa()).issue({ commonName: 'agent' });
+    const certFile = join(dir, 'agent.pem');
+    await writeFile(certFile, certificate.pem);
+    const { stdout } = await cli(
+      'token',
+      'mint',
+      '--issuer-key',
+      issuerFile,
+      '--sub',
+      'a',
+      '--aud',
+      'b',
+      '--bind-cert',
+      certFile,
+    );
+    const claims = decodeJwt(stdout.trim());
+    expect(claims.cnf).toEqual({ 'x5t#S256': pemCertificateThumbprint(certificate.pem) });
   });
 });

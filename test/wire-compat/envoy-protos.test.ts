@@ -249,7 +249,7 @@ describe('a CheckResponse built by toCheckResponse, as Envoy decodes it', () => 
         [
           ['content-type', 'application/problem+json'],
           ['accept-signature', expect.stringMatching(/^sig1=\("@method" "@authority"/)],
-          ['www-authenticate', 'DPoP algs="ES256 EdDSA"'],
+          ['www-authenticate', 'DPoP algs="ES256 EdDSA Ed25519 ES384 PS256 RS256"'],
         ] as const
       ).map(overwrite),
     );

@@ -1,0 +1,59 @@
+import { AuthzError } from '../errors.js';
+import type { VerifiedToken } from '../proofs/verified-token.js';
+import { peerCertificateThumbprint } from './certificate-thumbprint.js';
+
+/** RFC 9449 §6.1: a DPoP token's `cnf.jkt` must be the thumbprint of the key that made the proof. */
+export function checkKeyBinding(token: VerifiedToken, proofThumbprint: string): void {
+  const { jkt } = token.confirmation;
+  if (jkt === undefined) {
+    throw new AuthzError('binding_mismatch', 'the token is not bound to a DPoP key (no cnf.jkt)');
+  }
+  if (jkt !== proofThumbprint) {
+    throw new AuthzError(
+      'binding_mismatch',
+      'the DPoP proof key is not the key the token is bound to',
+    );
+  }
+}
+
+/**
+ * RFC 8705 §3: a Bearer token's `cnf.x5t#S256` must be the thumbprint of the client certificate
+ * Envoy saw. A DPoP-bound token sent as Bearer is refused (RFC 9449 §7.2), and so is an unbound
+ * token unless `requireBinding` is off. Returns the certificate thumbprint when there is a binding.
+ */
+export function checkCertificateBinding(
+  token: VerifiedToken,
+  peerCertificate: string,
+  requireBinding: boolean,
+): string | undefined {
+  const { jkt, x5tS256 } = token.confirmation;
+  if (jkt !== undefined) {
+    throw new AuthzError(
+      'binding_mismatch',
+      'a DPoP-bound token must be sent with the DPoP scheme',
+    );
+  }
+  if (x5tS256 === undefined) {
+    if (requireBinding) {
+      throw new AuthzError(
+        'binding_mismatch',
+        'the token is not bound to a key or certificate (cnf)',
+      );
+    }
+    return undefined;
+  }
+  const presented = peerCertificateThumbprint(peerCertificate);
+  if (presented === undefined) {
+    throw new AuthzError(
+      'binding_mismatch',
+      'the token is bound to a client certificate and none was presented',
+    );
+  }
+  if (presented !== x5tS256) {
+    throw new AuthzError(
+      'binding_mismatch',
+      'the client certificate is not the one the token is bound to',
+    );
+  }
+  return presented;
+}

@@ -1,0 +1,63 @@
+import { AuthzError } from '../errors.js';
+import type { HeaderFields } from '../request/authz-request.js';
+
+/** A sender-constrained token as presented, before anything about it is believed. */
+export type TokenCredential =
+  | { readonly profile: 'dpop'; readonly token: string; readonly proof: string }
+  | { readonly profile: 'mtls'; readonly token: string };
+
+/** A compact JWS: three base64url parts. Large enough for any real access token. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_JWT_LENGTH = 16_384;
+/** RFC 9110 §11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`. */
+const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/;
+
+/** The Authorization scheme, lower-cased (auth-scheme is case-insensitive), if any. */
+export function authorizationScheme(headers: HeaderFields): string | undefined {
+  const line = headers.get('authorization')?.[0];
+  return line === undefined ? undefined : CREDENTIALS.exec(line.trim())?.[1]?.toLowerCase();
+}
+
+/**
+ * `Authorization: DPoP <jwt>` with one `DPoP: <proof>` (RFC 9449 §7.1), or
+ * `Authorization: Bearer <jwt>` (RFC 6750 §2.1) for a certificate-bound token. Undefined when
+ * neither is presented; other schemes (Basic, …) are the upstream's business. Anything
+ * ambiguous — repeated headers, a proof with Bearer, a value that is not a JWT — is
+ * `credential_malformed`.
+ */
+export function parseTokenHeaders(headers: HeaderFields): TokenCredential | undefined {
+  const authorization = headers.get('authorization') ?? [];
+  const proofs = headers.get('dpop') ?? [];
+  if (authorization.length === 0) {
+    if (proofs.length > 0) throw malformed('a DPoP proof needs an Authorization: DPoP token');
+    return undefined;
+  }
+  if (authorization.length > 1)
+    throw malformed('the request has more than one Authorization header');
+  const match = CREDENTIALS.exec(authorization[0]!.trim());
+  const scheme = match?.[1]?.toLowerCase();
+  if (scheme !== 'dpop' && scheme !== 'bearer') {
+    if (proofs.length > 0) throw malformed('a DPoP proof needs an Authorization: DPoP token');
+    return undefined;
+  }
+  const token = compactJws(match?.[2]?.trim(), 'the access token');
+  if (scheme === 'bearer') {
+    // RFC 9449 §7.2: a DPoP-bound token must not be downgraded to Bearer.
+    if (proofs.length > 0) throw malformed('a DPoP proof goes with the DPoP scheme, not Bearer');
+    return { profile: 'mtls', token };
+  }
+  // RFC 9449 §4.3 step 1: exactly one DPoP header field.
+  if (proofs.length !== 1) throw malformed('the DPoP scheme needs exactly one DPoP proof header');
+  return { profile: 'dpop', token, proof: compactJws(proofs[0]!.trim(), 'the DPoP proof') };
+}
+
+function compactJws(value: string | undefined, what: string): string {
+  if (value === undefined || value.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(value)) {
+    throw malformed(`${what} is not a compact JWT`);
+  }
+  return value;
+}
+
+function malformed(message: string): AuthzError {
+  return new AuthzError('credential_malformed', message);
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type { JSONWebKeySet } from 'jose';
+import type { Config } from '../config/config-schema.js';
+import { TOKEN_ALGORITHMS } from '../config/token-schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { TrustedIssuer } from '../proofs/verify-access-token.js';
+import { fetchJwks } from './fetch-jwks.js';
+import { createDidIssuerKeyResolver } from './resolve-did-issuer-key.js';
+import {
+  createRemoteJwksKeyResolver,
+  createStaticJwksKeyResolver,
+  type IssuerKeyResolver,
+} from './resolve-jwks-key.js';
+import { createKeyResolver } from './resolve-verification-key.js';
+
+/** DID keys are Ed25519 or P-256 (SPEC §2.1), so DID issuers sign with these only. */
+const DID_TOKEN_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256'] as const;
+
+export interface TrustedIssuerOptions {
+  readonly clock: Clock;
+  /** Told when a background JWKS fetch fails; the keys already held stay in use. */
+  readonly onJwksError: (issuer: string, error: unknown) => void;
+}
+
+/**
+ * The configured issuers, ready to verify with. Remote key sets are fetched now, in the
+ * background, so the first token rarely waits on the network.
+ */
+export function createTrustedIssuers(
+  config: Config,
+  options: TrustedIssuerOptions,
+): TrustedIssuer[] {
+  const { tokens } = config;
+  const ca = tokens.jwks.caFile === '' ? undefined : readFileSync(tokens.jwks.caFile, 'utf8');
+  // Issuing a token is an assertion: only assertionMethod keys of a DID issuer count.
+  const resolveDidKey = createKeyResolver({
+    cacheSize: config.keys.cacheSize,
+    relationships: ['assertionMethod'],
+  });
+  return config.issuers.map((issuer) => {
+    const iss = issuer.issuer ?? issuer.did!;
+    let getKey: IssuerKeyResolver;
+    if (issuer.did !== undefined) {
+      getKey = createDidIssuerKeyResolver(issuer.did, resolveDidKey);
+    } else if (issuer.jwks !== undefined) {
+      getKey = createStaticJwksKeyResolver(issuer.jwks as unknown as JSONWebKeySet);
+    } else {
+      const remote = createRemoteJwksKeyResolver({
+        fetch: () =>
+          fetchJwks(issuer.jwksUri!, {
+            timeoutMs: tokens.jwks.timeout,
+            maxBytes: tokens.jwks.maxBytes,
+            ca,
+          }),
+        refreshIntervalMs: tokens.jwks.refreshInterval,
+        cooldownMs: tokens.jwks.cooldown,
+        clock: options.clock,
+        onRefreshError: (error) => options.onJwksError(iss, error),
+      });
+      remote.refresh().catch((error: unknown) => options.onJwksError(iss, error));
+      getKey = remote;
+    }
+    const allowed = issuer.did === undefined ? TOKEN_ALGORITHMS : DID_TOKEN_ALGORITHMS;
+    return {
+      iss,
+      audiences: issuer.audiences ?? tokens.audiences,
+      algorithms: (issuer.algorithms ?? allowed).filter((alg) =>
+        (allowed as readonly string[]).includes(alg),
+      ),
+      getKey,
+    };
+  });
+}

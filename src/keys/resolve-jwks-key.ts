@@ -1,0 +1,127 @@
+import {
+  type CryptoKey,
+  createLocalJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWSHeaderParameters,
+  type KeyObject,
+} from 'jose';
+import { AuthzError } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+
+/** Finds the key a token was signed with, from its protected header. */
+export type IssuerKeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | KeyObject>;
+
+type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
+
+/** Private (RFC 7518 §6) and symmetric members: a key set that publishes them is not trusted. */
+const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** A key set that could not be fetched is tried again after this, not on every request. */
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+/** Only public asymmetric keys can verify a token here (no HMAC with a published key). */
+function publicKeysOnly(jwks: JSONWebKeySet): LocalKeySet {
+  const keys = jwks.keys.filter(
+    (key) =>
+      ['EC', 'OKP', 'RSA'].includes(String(key.kty)) &&
+      !SECRET_MEMBERS.some((member) => member in key) &&
+      key.use !== 'enc',
+  );
+  return createLocalJWKSet({ keys });
+}
+
+/** A static JWKS from the configuration. */
+export function createStaticJwksKeyResolver(jwks: JSONWebKeySet): IssuerKeyResolver {
+  const local = publicKeysOnly(jwks);
+  return (header) => lookUp(local, header);
+}
+
+export interface RemoteJwksOptions {
+  readonly fetch: () => Promise<JSONWebKeySet>;
+  /** A set older than this is refreshed in the background while it stays in use. */
+  readonly refreshIntervalMs: number;
+  /** An unknown `kid` triggers a refetch at most this often. */
+  readonly cooldownMs: number;
+  readonly clock: Clock;
+  /** Told when a background refresh fails (the keys already held stay in use). */
+  readonly onRefreshError: (error: unknown) => void;
+}
+
+/**
+ * A JWKS fetched from the issuer. One fetch at a time; a set older than `refreshIntervalMs` is
+ * refreshed in the background while it stays in use; a `kid` it does not hold (a rotation)
+ * triggers a refetch at most once per `cooldownMs`, so unknown kids cannot make us hammer the
+ * issuer.
+ */
+export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerKeyResolver & {
+  refresh(): Promise<void>;
+} {
+  let local: LocalKeySet | undefined;
+  let fetchedAtMs = Number.NEGATIVE_INFINITY;
+  let attemptedAtMs = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  const refresh = (): Promise<void> => {
+    inFlight ??= (async () => {
+      attemptedAtMs = options.clock();
+      try {
+        local = publicKeysOnly(await options.fetch());
+        fetchedAtMs = options.clock();
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+  const since = (ms: number) => options.clock() - ms;
+
+  const resolve = async (header: JWSHeaderParameters) => {
+    if (local === undefined) {
+      if (since(attemptedAtMs) < RETRY_AFTER_FAILURE_MS && inFlight === undefined) {
+        throw unavailable();
+      }
+      await refresh().catch((error: unknown) => {
+        throw unavailable(error);
+      });
+    } else if (since(fetchedAtMs) >= options.refreshIntervalMs && inFlight === undefined) {
+      refresh().catch(options.onRefreshError);
+    }
+    try {
+      return await lookUp(local!, header);
+    } catch (error) {
+      const unknownKid = isAuthzError(error) && error.message === NO_MATCHING_KEY;
+      if (!unknownKid || since(attemptedAtMs) < options.cooldownMs) throw error;
+      await refresh().catch((cause: unknown) => {
+        throw unavailable(cause);
+      });
+      return lookUp(local!, header);
+    }
+  };
+  return Object.assign(resolve, { refresh });
+}
+
+const NO_MATCHING_KEY = 'no key of the issuer matches the token kid and alg';
+
+async function lookUp(local: LocalKeySet, header: JWSHeaderParameters): Promise<CryptoKey> {
+  try {
+    return await local(header);
+  } catch (error) {
+    if (error instanceof errors.JWKSNoMatchingKey) {
+      throw new AuthzError('key_unresolvable', NO_MATCHING_KEY, { cause: error });
+    }
+    if (error instanceof errors.JWKSMultipleMatchingKeys) {
+      throw new AuthzError('key_unresolvable', 'several issuer keys match; the token needs a kid', {
+        cause: error,
+      });
+    }
+    throw new AuthzError('key_unresolvable', 'the issuer key cannot be used', { cause: error });
+  }
+}
+
+function isAuthzError(error: unknown): error is AuthzError {
+  return error instanceof AuthzError;
+}
+
+function unavailable(cause?: unknown): AuthzError {
+  return new AuthzError('key_unresolvable', 'the issuer keys could not be fetched', { cause });
+}

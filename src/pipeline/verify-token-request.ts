@@ -1,0 +1,73 @@
+import { checkCertificateBinding, checkKeyBinding } from '../binding/check-token-binding.js';
+import type { TokenCredential } from '../credentials/parse-token-headers.js';
+import type { AgentIdentity } from '../decision/decision.js';
+import type { VerifiedToken } from '../proofs/verified-token.js';
+import { verifyDpopProof } from '../proofs/verify-dpop-proof.js';
+import { replayKey } from '../replay/check-replay.js';
+import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
+import type { CheckDeps, TokenDeps } from './check-deps.js';
+import { claimReplay } from './claim-replay.js';
+
+/**
+ * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding → proof replay — and
+ * certificate-bound Bearer (RFC 8705) — token → `cnf.x5t#S256` against the client certificate.
+ */
+export async function verifyTokenRequest(
+  request: AuthzRequest,
+  credential: TokenCredential,
+  tokens: TokenDeps,
+  deps: CheckDeps,
+): Promise<AgentIdentity> {
+  if (credential.profile === 'mtls') {
+    const token = await tokens.verify(credential.token);
+    const thumbprint = checkCertificateBinding(
+      token,
+      request.source.certificate,
+      tokens.requireBinding,
+    );
+    return tokenIdentity(request, token, 'mtls', thumbprint);
+  }
+  const nowMs = deps.clock();
+  const target = {
+    method: request.method,
+    uri: requestUri(request, tokens),
+    accessToken: credential.token,
+  };
+  const proof = await verifyDpopProof(credential.proof, target, tokens.proofWindow, nowMs);
+  const token = await tokens.verify(credential.token);
+  checkKeyBinding(token, proof.thumbprint);
+  // One proof, one request: the jti is remembered for as long as the proof is acceptable.
+  await claimReplay(
+    replayKey('dpop', proof.thumbprint, proof.jti),
+    proof.acceptableUntilMs - nowMs,
+    deps,
+  );
+  return tokenIdentity(request, token, 'dpop', proof.thumbprint);
+}
+
+/** The URI the client addressed, without the query (RFC 9449 §4.3 step 9 ignores it). */
+function requestUri(request: AuthzRequest, tokens: TokenDeps): string {
+  const forwarded =
+    tokens.schemeHeader === undefined
+      ? undefined
+      : fieldValue(request.headers, tokens.schemeHeader);
+  const scheme = forwarded?.split(',')[0]?.trim().toLowerCase() || request.scheme;
+  return `${scheme}://${request.authority}${request.path}`;
+}
+
+function tokenIdentity(
+  request: AuthzRequest,
+  token: VerifiedToken,
+  profile: 'dpop' | 'mtls',
+  keyId: string | undefined,
+): AgentIdentity {
+  return {
+    verified: true,
+    profile,
+    agentId: token.subject,
+    ...(keyId === undefined ? {} : { keyId }),
+    workload: request.source.principal || undefined,
+    ...(token.scopes === undefined ? {} : { scopes: token.scopes }),
+    ...(token.tokenId === undefined ? {} : { tokenId: token.tokenId }),
+  };
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import {
+  compactVerify,
+  decodeProtectedHeader,
+  EmbeddedJWK,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import { AuthzError } from '../errors.js';
+import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+
+/** RFC 9449 §4.3 step 5: asymmetric algorithms only; also the `algs` of our DPoP challenge. */
+export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'ES384', 'PS256', 'RS256'] as const;
+
+export interface ProofWindow {
+  /** Oldest accepted `iat`. */
+  readonly maxAgeMs: number;
+  /** How far ahead of our clock `iat` may be. */
+  readonly clockSkewMs: number;
+}
+
+/** The request a proof must have been made for. */
+export interface ProofTarget {
+  readonly method: string;
+  /** The request URI; its query and fragment are ignored. */
+  readonly uri: string;
+  /** The access token presented with the proof, for `ath`. */
+  readonly accessToken: string;
+}
+
+/** A proof that passed the checklist, with what binding and replay checks need. */
+export interface VerifiedProof {
+  /** RFC 7638 thumbprint of the proof key: compared with the token's `cnf.jkt`. */
+  readonly thumbprint: string;
+  readonly jti: string;
+  /** Epoch ms after which this proof is refused anyway: its replay entry may go then. */
+  readonly acceptableUntilMs: number;
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const MAX_JTI_LENGTH = 256;
+
+/**
+ * RFC 9449 §4.3, steps 2–9, 11 and 12: typ, alg, a public embedded jwk, the signature, htm, htu,
+ * iat, jti and ath. Replay of `jti` and the `cnf.jkt` binding are checked by the caller.
+ * Server-provided nonces (step 10) are not used.
+ */
+export async function verifyDpopProof(
+  proof: string,
+  target: ProofTarget,
+  window: ProofWindow,
+  nowMs: number,
+): Promise<VerifiedProof> {
+  const header = proofHeader(proof);
+  const payload = await verifiedPayload(proof);
+  if (payload.htm !== target.method) {
+    throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another method');
+  }
+  const htu = typeof payload.htu === 'string' ? withoutQuery(payload.htu) : undefined;
+  if (htu === undefined || htu !== withoutQuery(target.uri)) {
+    throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another URI');
+  }
+  if (typeof payload.ath !== 'string') {
+    throw invalid('the DPoP proof has no ath (hash of the access token)');
+  }
+  if (payload.ath !== createHash('sha256').update(target.accessToken).digest('base64url')) {
+    throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another access token');
+  }
+  const jti = payload.jti;
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) {
+    throw invalid('the DPoP proof needs a jti of at most 256 characters');
+  }
+  const acceptableUntilMs = checkIat(payload.iat, window, nowMs);
+  return {
+    thumbprint: jwkThumbprint(header.jwk as Record<string, unknown>)!,
+    jti,
+    acceptableUntilMs,
+  };
+}
+
+/** Steps 2–5 and 7: a JWT with typ dpop+jwt, an allowed alg and a public jwk. */
+function proofHeader(proof: string): ProtectedHeaderParameters {
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(proof);
+  } catch (error) {
+    throw new AuthzError('credential_malformed', 'the DPoP proof is not a JWT', { cause: error });
+  }
+  if (header.typ !== 'dpop+jwt') throw invalid('the DPoP proof typ is not dpop+jwt');
+  if (!(DPOP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
+    throw invalid('the DPoP proof alg is not an accepted asymmetric algorithm');
+  }
+  const jwk = header.jwk as Record<string, unknown> | undefined;
+  if (typeof jwk !== 'object' || jwk === null || jwkThumbprint(jwk) === undefined) {
+    throw invalid('the DPoP proof needs a public jwk header');
+  }
+  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
+    throw invalid('the DPoP proof jwk contains private key material');
+  }
+  return header;
+}
+
+/** Step 6: the signature, by the embedded key; jose checks the key type fits the alg. */
+async function verifiedPayload(proof: string): Promise<Record<string, unknown>> {
+  let bytes: Uint8Array;
+  try {
+    ({ payload: bytes } = await compactVerify(proof, EmbeddedJWK, {
+      algorithms: [...DPOP_ALGORITHMS],
+    }));
+  } catch (error) {
+    throw invalid('the DPoP proof signature does not verify with its jwk', error);
+  }
+  try {
+    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
+      return payload as Record<string, unknown>;
+    }
+  } catch {}
+  throw invalid('the DPoP proof payload is not a JSON object');
+}
+
+/** Step 9: scheme, host, port and path, normalised by the URL parser (RFC 3986 §6). */
+function withoutQuery(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Step 11: `iat` within the window; returns when the proof stops being acceptable. */
+function checkIat(iat: unknown, window: ProofWindow, nowMs: number): number {
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    throw invalid('the DPoP proof needs a numeric iat');
+  }
+  const iatMs = iat * 1000;
+  if (iatMs - nowMs > window.clockSkewMs) {
+    throw new AuthzError('not_yet_valid', 'the DPoP proof was created in the future');
+  }
+  if (nowMs - iatMs > window.maxAgeMs) {
+    throw new AuthzError('expired', 'the DPoP proof is older than the accepted maximum age');
+  }
+  return iatMs + window.maxAgeMs;
+}
+
+function invalid(message: string, cause?: unknown): AuthzError {
+  return new AuthzError('token_invalid', message, { cause });
+}
