@@ -1,4 +1,5 @@
 /** The agent-side SDK: what an agent needs to present a verifiable identity. */
+export { type DidWebDocumentOptions, didWebDocument } from './did-web-document.js';
 export {
   type AgentKey,
   type AgentKeyType,

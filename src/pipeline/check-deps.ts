@@ -1,3 +1,4 @@
+import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
@@ -7,6 +8,8 @@ import type { ReplayStore } from '../store/store.js';
 /** Everything `runCheck` needs, injected by the composition root (and by tests). */
 export interface CheckDeps {
   readonly resolveKey: KeyResolver;
+  /** Web Bot Auth key directories; refuses when network resolution is off. */
+  readonly resolveDirectoryKey: DirectoryKeyResolver;
   readonly replay: ReplayStore;
   /** The policy in force for this check (read per check so a reload applies at once). */
   readonly policy: () => Policy;

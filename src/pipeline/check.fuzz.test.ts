@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest';
 import { generateAgentKey, signRequest } from '../agent/index.js';
 import type { Decision } from '../decision/decision.js';
 import { REASON_CODES } from '../errors.js';
+import { networkDisabled } from '../keys/resolve-directory-key.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
 import { DEFAULT_POLICY } from '../policy/policy.js';
 import type { AuthzRequest } from '../request/authz-request.js';
@@ -25,6 +26,7 @@ const internalErrors: unknown[] = [];
 /** Built as createEngine in src/app.ts does, with a frozen clock. */
 const deps: CheckDeps = {
   resolveKey: createKeyResolver({ cacheSize: 1000 }),
+  resolveDirectoryKey: networkDisabled,
   replay: createMemoryStore({ maxEntries: 100_000 }).replay,
   policy: () => DEFAULT_POLICY,
   window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
