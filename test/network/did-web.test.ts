@@ -5,6 +5,7 @@ import { DID_JSON, networkFlags } from '../support/network-app.js';
 import { signedCheck } from '../support/signed-check.js';
 import { type DocumentHost, useDocumentHost } from '../support/start-document-host.js';
 import { startTestApp, useTestApp } from '../support/start-test-app.js';
+import { waitFor } from '../support/wait-for.js';
 
 const host = useDocumentHost();
 const server = useTestApp(networkFlags(host), { lookup: host.lookup });
@@ -205,8 +206,3 @@ describe('did:web on a server without network resolution', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(condition()).toBe(true);
-}
