@@ -39,25 +39,30 @@ export interface HttpsFetcherOptions {
 export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetcher {
   const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
   let active = 0;
-  return async (url, mediaTypes) => {
+  const fetchOnce = async (url: URL, mediaTypes: readonly string[], deadline: AbortSignal) => {
     checkTarget(url, options.allowedHosts);
     if (active >= options.maxConcurrent) {
       throw new FetchFailure('overloaded', 'too many key documents are being fetched right now');
     }
     active += 1;
-    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
       const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
       const target = await abortable(resolvePublicAddress(hostname, options), deadline);
-      const document = await get(url, hostname, target, { ca, mediaTypes, deadline, ...options });
+      return await get(url, hostname, target, { ca, mediaTypes, deadline, ...options });
+    } finally {
+      active -= 1;
+    }
+  };
+  return async (url, mediaTypes) => {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const document = await fetchOnce(url, mediaTypes, deadline);
       options.counters.fetched += 1;
       return document;
     } catch (error) {
       const failure = asFetchFailure(error, deadline);
       options.counters[failure.outcome] += 1;
       throw failure;
-    } finally {
-      active -= 1;
     }
   };
 }
