@@ -108,6 +108,8 @@ const keyId = fc.oneof(
     .tuple(sfString, sfString)
     .map(([id, fragment]) => `did:jwk:${Buffer.from(id).toString('base64url')}#${fragment}`),
   fc.json().map((json) => `did:jwk:${Buffer.from(json).toString('base64url')}#0`),
+  // Shaped like an RFC 7638 thumbprint, the keyid of a Web Bot Auth signature.
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url')),
 );
 
 const REQUIRED = ['@method', '@authority', '@path', '@query', 'content-digest'] as const;
@@ -132,6 +134,7 @@ const extraComponent = fc.tuple(
     new Map([['bs', true]]),
     new Map([['key', 'sha-256']]),
     new Map([['key', 'sig1']]),
+    new Map([['key', 'a']]),
     new Map([['key', 1]]),
     new Map([['name', 'limit']]),
     new Map([['req', true]]),
@@ -156,8 +159,10 @@ const structuredSignatureInput = fc
       nil: undefined,
       freq: 2,
     }),
+    // web-bot-auth signatures take the Web Bot Auth path up to the (disabled) directory fetch.
+    tag: fc.option(fc.constantFrom('agent-authz', 'web-bot-auth', 'other'), { nil: undefined }),
   })
-  .map(({ extra, keyid, created, expires, nonce, alg }) => {
+  .map(({ extra, keyid, created, expires, nonce, alg, tag }) => {
     const params: Parameters = new Map<string, string | number>([
       ['created', created],
       ['keyid', keyid],
@@ -165,6 +170,7 @@ const structuredSignatureInput = fc
     ]);
     if (expires !== undefined) params.set('expires', expires);
     if (alg !== undefined) params.set('alg', alg);
+    if (tag !== undefined) params.set('tag', tag);
     const components = [...REQUIRED.map((name) => [name, new Map()] as const), ...extra];
     const innerList = [components, params] as InnerList;
     return serializeDictionary(new Map([['sig1', innerList]]));
@@ -225,7 +231,11 @@ describe('runCheck on arbitrary credential headers', () => {
       signature: signatureBytes,
       digest: fc.oneof(fc.constant(BODY_DIGEST), anyText),
       purpose: maybeText,
-      agent: maybeText,
+      agent: fc.oneof(
+        maybeText,
+        fc.constant('a="https://agent.example"'),
+        sfString.map((t) => `a="${t.replaceAll('"', '').replaceAll('\\', '')}"`),
+      ),
     },
     { numRuns: 300 },
   )(
