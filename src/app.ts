@@ -1,5 +1,8 @@
 import type { Config } from './config/config-schema.js';
+import { createNetworkResolvers, type NetworkResolvers } from './keys/create-network-resolvers.js';
 import { createTrustedIssuers } from './keys/create-trusted-issuers.js';
+import type { FetchCounters } from './keys/fetch/fetch-outcomes.js';
+import type { HostLookup } from './keys/fetch/resolve-public-address.js';
 import { createKeyResolver } from './keys/resolve-verification-key.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { runCheck } from './pipeline/check.js';
@@ -20,6 +23,8 @@ export interface App {
   readonly grpcPort: number;
   readonly store: Store;
   readonly policy: PolicySource;
+  /** Per-outcome counters of did:web and key directory fetches. */
+  readonly fetchCounters: Readonly<FetchCounters>;
   /** Drain: health NOT_SERVING, stop accepting, finish in-flight checks, close the store. */
   shutdown(): Promise<void>;
 }
@@ -27,6 +32,8 @@ export interface App {
 export interface AppOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** DNS for did:web and key directory hosts (tests point names at 127.0.0.1). */
+  readonly lookup?: HostLookup;
 }
 
 /** The composition root: builds the store, resolver and engine, then the transports. */
@@ -35,13 +42,22 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const store = createMemoryStore(config.store.memory);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
-  const check = createEngine(config, { store, policy: () => policy.current() }, options);
+  const network = createNetworkResolvers(config.resolver, {
+    clock: options.clock ?? systemClock,
+    maxEntries: config.keys.cacheSize,
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+  });
+  const check = createEngine(config, { store, policy: () => policy.current(), network }, options);
   const grpc = await startGrpcTransport(config.listen.grpc, check);
-  logger.info({ grpc: config.listen.grpc, port: grpc.port }, 'agent-authz listening');
+  logger.info(
+    { grpc: config.listen.grpc, port: grpc.port, networkResolution: config.resolver.network },
+    'agent-authz listening',
+  );
   return {
     grpcPort: grpc.port,
     store,
     policy,
+    fetchCounters: network.counters,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
       await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
@@ -55,17 +71,22 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
 /** The transport-independent engine: a normalised request in, a Decision out. */
 export function createEngine(
   config: Config,
-  state: { store: Store; policy: () => Policy },
+  state: { store: Store; policy: () => Policy; network: NetworkResolvers },
   options: AppOptions,
 ): CheckEngine {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const deps: CheckDeps = {
-    resolveKey: createKeyResolver({ cacheSize: config.keys.cacheSize }),
+    resolveKey: createKeyResolver({
+      cacheSize: config.keys.cacheSize,
+      methods: state.network.methods,
+      clock,
+    }),
+    resolveDirectoryKey: state.network.resolveDirectoryKey,
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
-    tokens: createTokenDeps(config, clock, options.logger),
+    tokens: createTokenDeps(config, clock, state.network, options.logger),
     onStoreError: config.onStoreError,
     clock,
     onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
@@ -97,11 +118,17 @@ function openPolicy(config: Config, logger: Logger): PolicySource {
 }
 
 /** The token profiles, when issuers are configured (SPEC §2 items 2–3). */
-function createTokenDeps(config: Config, clock: Clock, logger: Logger): TokenDeps | undefined {
+function createTokenDeps(
+  config: Config,
+  clock: Clock,
+  network: NetworkResolvers,
+  logger: Logger,
+): TokenDeps | undefined {
   if (config.issuers.length === 0) return undefined;
   const { tokens } = config;
   const issuers = createTrustedIssuers(config, {
     clock,
+    didMethods: network.methods,
     onJwksError: (issuer, error) =>
       logger.warn({ issuer, err: error }, 'issuer keys could not be fetched'),
   });

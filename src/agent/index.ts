@@ -2,6 +2,7 @@
 
 export { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 export { createDpopProof, type DpopProofInput } from './create-dpop-proof.js';
+export { type DidWebDocumentOptions, didWebDocument } from './did-web-document.js';
 export {
   type AgentKey,
   type AgentKeyType,

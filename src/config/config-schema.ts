@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { durationSchema } from './duration.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
 
+/** An allowed host for network resolution: `agents.example.com` or `*.example.com`. */
+const hostPattern = z
+  .string()
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    'expected a lower-case host name, optionally starting with "*." (e.g. *.example.com)',
+  );
+
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9191')
@@ -64,6 +72,7 @@ export const configSchema = z
         cacheSize: z.int().positive().prefault(10_000).describe('resolved keys kept in memory'),
       })
       .prefault({}),
+    resolver: resolverSchema(),
     shutdown: z
       .strictObject({
         drainDelay: durationSchema
@@ -85,14 +94,34 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, context) => {
-    if (config.signatures.clockSkew >= config.signatures.maxAge) {
+    const mustBeBelow = (path: string[], related: string[], message: string) =>
       context.addIssue({
         code: 'custom',
-        path: ['signatures', 'clockSkew'],
-        message: 'must be shorter than signatures.maxAge',
+        path,
+        message,
         // load-config reports where the other half of the comparison came from.
-        params: { related: ['signatures', 'maxAge'] },
+        params: { related },
       });
+    if (config.signatures.clockSkew >= config.signatures.maxAge) {
+      mustBeBelow(
+        ['signatures', 'clockSkew'],
+        ['signatures', 'maxAge'],
+        'must be shorter than signatures.maxAge',
+      );
+    }
+    if (config.resolver.cacheTtl.min > config.resolver.cacheTtl.max) {
+      mustBeBelow(
+        ['resolver', 'cacheTtl', 'min'],
+        ['resolver', 'cacheTtl', 'max'],
+        'must not be longer than resolver.cacheTtl.max',
+      );
+    }
+    if (config.resolver.maxWait > config.resolver.timeout) {
+      mustBeBelow(
+        ['resolver', 'maxWait'],
+        ['resolver', 'timeout'],
+        'must not be longer than resolver.timeout',
+      );
     }
     checkIssuers(config, context);
   });
@@ -122,6 +151,71 @@ function checkIssuers(
       });
     }
   });
+}
+
+/**
+ * did:web documents and Web Bot Auth key directories (SPEC §2, §12). Off by default: the
+ * default policy only resolves did:key and did:jwk, which need no network.
+ */
+function resolverSchema() {
+  return z
+    .strictObject({
+      network: z
+        .boolean()
+        .prefault(false)
+        .describe('resolve did:web and Web Bot Auth key directories over HTTPS'),
+      allowPrivateNetworks: z
+        .boolean()
+        .prefault(false)
+        .describe('allow fetches to private, loopback, link-local and other non-public addresses'),
+      allowedHosts: z
+        .array(hostPattern)
+        .prefault([])
+        .describe('hosts that may be fetched (`*.example.com` allowed); empty: any public host'),
+      timeout: durationSchema
+        .prefault('2s')
+        .describe('deadline of one fetch: DNS, connect, TLS, headers and body together'),
+      maxWait: durationSchema
+        .prefault('100ms')
+        .describe(
+          'longest a check waits for a fetch; the fetch goes on up to `timeout` and fills the cache',
+        ),
+      maxBytes: z
+        .int()
+        .positive()
+        .max(10_485_760)
+        .prefault(65_536)
+        .describe('largest document accepted, in bytes'),
+      cacheTtl: z
+        .strictObject({
+          min: durationSchema
+            .prefault('60s')
+            .describe('shortest time a fetched document is kept fresh'),
+          max: durationSchema
+            .prefault('1h')
+            .describe('longest time a fetched document is kept fresh, whatever Cache-Control says'),
+        })
+        .prefault({}),
+      maxStale: durationSchema
+        .prefault('1h')
+        .describe('how long past its freshness a document still serves while refreshes fail'),
+      negativeTtl: durationSchema
+        .prefault('30s')
+        .describe('how long a failed fetch is remembered before the URL is tried again'),
+      maxConcurrentFetches: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(16)
+        .describe('fetches in flight at once; a check needing one more is denied, not queued'),
+      caFile: z
+        .string()
+        .prefault('')
+        .describe(
+          'PEM bundle of extra trusted CAs (e.g. a private PKI), added to the system roots',
+        ),
+    })
+    .prefault({});
 }
 
 export type Config = z.output<typeof configSchema>;

@@ -361,3 +361,49 @@ describe('token issuers', () => {
     expect(loadError({ file }).message).toContain(expected);
   });
 });
+
+describe('the resolver section', () => {
+  it('is off by default, with the SPEC §12 defaults', () => {
+    expect(load().resolver).toEqual({
+      network: false,
+      allowPrivateNetworks: false,
+      allowedHosts: [],
+      timeout: 2000,
+      maxWait: 100,
+      maxBytes: 65_536,
+      cacheTtl: { min: 60_000, max: 3_600_000 },
+      maxStale: 3_600_000,
+      negativeTtl: 30_000,
+      maxConcurrentFetches: 16,
+      caFile: '',
+    });
+  });
+
+  it('reads booleans and host lists from variables and flags', () => {
+    const config = load({
+      env: { AGENT_AUTHZ_RESOLVER_NETWORK: 'true' },
+      flags: ['--resolver.allowed-hosts=agents.example.com,*.partners.example.com'],
+    });
+    expect(config.resolver.network).toBe(true);
+    expect(config.resolver.allowedHosts).toEqual(['agents.example.com', '*.partners.example.com']);
+  });
+
+  it('refuses cacheTtl.min above cacheTtl.max, naming both origins', () => {
+    const file = yamlFile('resolver:\n  cacheTtl: { min: 2h }\n');
+    expect(loadError({ file }).message).toContain(
+      `${file}:2:20: resolver.cacheTtl.min: must not be longer than resolver.cacheTtl.max (resolver.cacheTtl.max from default)`,
+    );
+  });
+
+  it('refuses a maxWait longer than the fetch timeout', () => {
+    expect(loadError({ flags: ['--resolver.max-wait=3s'] }).message).toContain(
+      'option --resolver.max-wait: resolver.maxWait: must not be longer than resolver.timeout',
+    );
+  });
+
+  it('refuses an allowed host that is not a host name pattern', () => {
+    expect(
+      loadError({ flags: ['--resolver.allowed-hosts=https://agents.example.com'] }).message,
+    ).toContain('resolver.allowedHosts.0: expected a lower-case host name');
+  });
+});

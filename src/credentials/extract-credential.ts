@@ -5,8 +5,9 @@ import { parseSignatureHeaders } from './parse-signature-headers.js';
 import { authorizationScheme, parseTokenHeaders } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
-/** Signature tags this profile verifies; an untagged signature counts as ours. */
-const AGENT_AUTHZ_TAG = 'agent-authz';
+/** Signature tags verified here, in order of preference; an untagged signature comes last. */
+export const AGENT_AUTHZ_TAG = 'agent-authz';
+export const WEB_BOT_AUTH_TAG = 'web-bot-auth';
 
 export interface CredentialOptions {
   /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
@@ -54,17 +55,19 @@ function hasSignatureHeaders(request: AuthzRequest): boolean {
 }
 
 /**
- * The first signature tagged `agent-authz`, else the first untagged one. Signatures with other
- * tags belong to other verifiers (RFC 9421 §2.3 `tag`) and are left alone.
+ * The first signature tagged `agent-authz`, else the first tagged `web-bot-auth`, else the first
+ * untagged one: an explicit tag wins over none. Signatures with other tags belong to other
+ * verifiers (RFC 9421 §2.3 `tag`) and are left alone.
  */
 function selectSignature(candidates: readonly SignatureCandidate[]): SignatureCandidate {
   const chosen =
     candidates.find((c) => c.params.tag === AGENT_AUTHZ_TAG) ??
+    candidates.find((c) => c.params.tag === WEB_BOT_AUTH_TAG) ??
     candidates.find((c) => c.params.tag === undefined);
   if (chosen === undefined) {
     throw new AuthzError(
       'credential_malformed',
-      `no signature is tagged "${AGENT_AUTHZ_TAG}" or untagged`,
+      `no signature is tagged "${AGENT_AUTHZ_TAG}", "${WEB_BOT_AUTH_TAG}" or untagged`,
     );
   }
   return chosen;

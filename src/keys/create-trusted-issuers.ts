@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DIDResolver } from 'did-resolver';
 import type { JSONWebKeySet } from 'jose';
 import type { Config } from '../config/config-schema.js';
 import { TOKEN_ALGORITHMS } from '../config/token-schema.js';
@@ -18,6 +19,8 @@ const DID_TOKEN_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256'] as const;
 
 export interface TrustedIssuerOptions {
   readonly clock: Clock;
+  /** DID methods beyond did:key and did:jwk (did:web when network resolution is on). */
+  readonly didMethods?: Readonly<Record<string, DIDResolver>>;
   /** Told when a background JWKS fetch fails; the keys already held stay in use. */
   readonly onJwksError: (issuer: string, error: unknown) => void;
 }
@@ -36,6 +39,8 @@ export function createTrustedIssuers(
   const resolveDidKey = createKeyResolver({
     cacheSize: config.keys.cacheSize,
     relationships: ['assertionMethod'],
+    clock: options.clock,
+    ...(options.didMethods === undefined ? {} : { methods: options.didMethods }),
   });
   return config.issuers.map((issuer) => {
     const iss = issuer.issuer ?? issuer.did!;

@@ -1,6 +1,7 @@
 import { type DIDResolver, parse, Resolver } from 'did-resolver';
 import { LRUCache } from 'lru-cache';
 import { AuthzError, isAuthzError } from '../errors.js';
+import { type Clock, systemClock } from '../lib/clock.js';
 import { resolveDidJwk } from './did-jwk-method.js';
 import { resolveDidKey } from './did-key-method.js';
 import { multikeyToJwk } from './multikey.js';
@@ -13,9 +14,16 @@ export type KeyResolver = (keyId: string) => Promise<VerificationKey>;
 export interface KeyResolverOptions {
   /** Imported keys kept, by key id. Bounded: anyone can mint new did:key identifiers. */
   readonly cacheSize: number;
-  /** Extra DID methods (did:web arrives with network resolution). */
+  /** Extra DID methods (did:web, when network resolution is on). */
   readonly methods?: Readonly<Record<string, DIDResolver>>;
   readonly relationships?: readonly Relationship[];
+  readonly clock?: Clock;
+}
+
+interface CachedKey {
+  readonly key: VerificationKey;
+  /** Offline methods: forever. Network methods: until their document's freshness ends. */
+  readonly freshUntilMs: number;
 }
 
 /** Methods every deployment resolves, offline. */
@@ -26,17 +34,20 @@ export const OFFLINE_METHODS: Readonly<Record<string, DIDResolver>> = {
 
 /**
  * Resolves DID URL key ids through `did-resolver`. Resolved and imported keys are cached by key
- * id, so the hot path after the first request is one map lookup; failures are not cached.
+ * id, so the hot path after the first request is one map lookup; failures are not cached here.
+ * A key from a fetched document (did:web) is reused only while that document is fresh, so a
+ * key removed from the document stops working once the cached copy expires.
  */
 export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   const methods = { ...OFFLINE_METHODS, ...options.methods };
   const resolver = new Resolver(methods, { cache: false });
   const relationships = options.relationships ?? ['authentication', 'assertionMethod'];
-  const cache = new LRUCache<string, VerificationKey>({ max: options.cacheSize });
+  const clock = options.clock ?? systemClock;
+  const cache = new LRUCache<string, CachedKey>({ max: options.cacheSize });
 
   return async (keyId) => {
     const cached = cache.get(keyId);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && clock() < cached.freshUntilMs) return cached.key;
     const parsed = parse(keyId);
     if (parsed === null || parsed.fragment === undefined || parsed.path || parsed.query) {
       throw new AuthzError('key_unresolvable', 'keyid is not a DID URL with a fragment');
@@ -51,7 +62,11 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     }
     const method = selectVerificationMethod(result.didDocument, parsed.did, keyId, relationships);
     const key = { keyId, controller: parsed.did, ...importMethodKey(method) };
-    cache.set(keyId, key);
+    const freshUntil = result.didResolutionMetadata.freshUntilMs;
+    cache.set(keyId, {
+      key,
+      freshUntilMs: typeof freshUntil === 'number' ? freshUntil : Number.POSITIVE_INFINITY,
+    });
     return key;
   };
 }

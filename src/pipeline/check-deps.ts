@@ -1,3 +1,4 @@
+import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
@@ -9,6 +10,8 @@ import type { Store } from '../store/store.js';
 /** Everything `runCheck` needs, injected by the composition root (and by tests). */
 export interface CheckDeps {
   readonly resolveKey: KeyResolver;
+  /** Web Bot Auth key directories; refuses when network resolution is off. */
+  readonly resolveDirectoryKey: DirectoryKeyResolver;
   readonly store: Store;
   /** The policy in force (read once per check, so a reload applies to the next check). */
   readonly policy: () => Policy;

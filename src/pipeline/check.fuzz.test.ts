@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest';
 import { generateAgentKey, signRequest } from '../agent/index.js';
 import type { Decision } from '../decision/decision.js';
 import { REASON_CODES } from '../errors.js';
+import { networkDisabled } from '../keys/resolve-directory-key.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
 import { DEFAULT_POLICY } from '../policy/load-policy.js';
 import type { AuthzRequest } from '../request/authz-request.js';
@@ -25,6 +26,7 @@ const internalErrors: unknown[] = [];
 /** Built as createEngine in src/app.ts does, with a frozen clock. */
 const deps: CheckDeps = {
   resolveKey: createKeyResolver({ cacheSize: 1000 }),
+  resolveDirectoryKey: networkDisabled,
   store: createMemoryStore({ maxAgents: 1000, maxEntries: 100_000 }),
   policy: () => DEFAULT_POLICY,
   window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
@@ -108,6 +110,8 @@ const keyId = fc.oneof(
     .tuple(sfString, sfString)
     .map(([id, fragment]) => `did:jwk:${Buffer.from(id).toString('base64url')}#${fragment}`),
   fc.json().map((json) => `did:jwk:${Buffer.from(json).toString('base64url')}#0`),
+  // Shaped like an RFC 7638 thumbprint, the keyid of a Web Bot Auth signature.
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url')),
 );
 
 const REQUIRED = ['@method', '@authority', '@path', '@query', 'content-digest'] as const;
@@ -132,6 +136,7 @@ const extraComponent = fc.tuple(
     new Map([['bs', true]]),
     new Map([['key', 'sha-256']]),
     new Map([['key', 'sig1']]),
+    new Map([['key', 'a']]),
     new Map([['key', 1]]),
     new Map([['name', 'limit']]),
     new Map([['req', true]]),
@@ -156,8 +161,10 @@ const structuredSignatureInput = fc
       nil: undefined,
       freq: 2,
     }),
+    // web-bot-auth signatures take the Web Bot Auth path up to the (disabled) directory fetch.
+    tag: fc.option(fc.constantFrom('agent-authz', 'web-bot-auth', 'other'), { nil: undefined }),
   })
-  .map(({ extra, keyid, created, expires, nonce, alg }) => {
+  .map(({ extra, keyid, created, expires, nonce, alg, tag }) => {
     const params: Parameters = new Map<string, string | number>([
       ['created', created],
       ['keyid', keyid],
@@ -165,6 +172,7 @@ const structuredSignatureInput = fc
     ]);
     if (expires !== undefined) params.set('expires', expires);
     if (alg !== undefined) params.set('alg', alg);
+    if (tag !== undefined) params.set('tag', tag);
     const components = [...REQUIRED.map((name) => [name, new Map()] as const), ...extra];
     const innerList = [components, params] as InnerList;
     return serializeDictionary(new Map([['sig1', innerList]]));
@@ -225,7 +233,11 @@ describe('runCheck on arbitrary credential headers', () => {
       signature: signatureBytes,
       digest: fc.oneof(fc.constant(BODY_DIGEST), anyText),
       purpose: maybeText,
-      agent: maybeText,
+      agent: fc.oneof(
+        maybeText,
+        fc.constant('a="https://agent.example"'),
+        sfString.map((t) => `a="${t.replaceAll('"', '').replaceAll('\\', '')}"`),
+      ),
     },
     { numRuns: 300 },
   )(

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, startApp } from '../../src/app.js';
+import { type App, type AppOptions, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createEnvoyClient, type EnvoyClient } from './envoy-client.js';
 
@@ -16,11 +16,21 @@ export interface TestApp {
 /** A fixed instant so signatures and windows are reproducible: 2027-01-15T08:00:00Z. */
 export const TEST_EPOCH_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
 
+/** What a test may inject besides config flags (e.g. DNS pointing test hosts at 127.0.0.1). */
+export type TestAppOptions = Pick<AppOptions, 'lookup'>;
+
 /** Starts the real server in-process on a free port, with a frozen, movable clock. */
-export async function startTestApp(flags: string[] = []): Promise<TestApp> {
+export async function startTestApp(
+  flags: string[] = [],
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const config = loadConfig({ env: {}, flags: ['--listen.grpc=127.0.0.1:0', ...flags] });
   const state = { now: TEST_EPOCH_MS };
-  const app = await startApp(config, { logger: pino({ level: 'silent' }), clock: () => state.now });
+  const app = await startApp(config, {
+    ...options,
+    logger: pino({ level: 'silent' }),
+    clock: () => state.now,
+  });
   const address = `127.0.0.1:${app.grpcPort}`;
   const client = createEnvoyClient(address);
   const testApp: TestApp = {
@@ -42,10 +52,10 @@ export async function startTestApp(flags: string[] = []): Promise<TestApp> {
 }
 
 /** Starts one test app for the enclosing test file (beforeAll) and stops it after (afterAll). */
-export function useTestApp(flags: string[] = []): TestApp {
+export function useTestApp(flags: string[] = [], options: TestAppOptions = {}): TestApp {
   let current: TestApp | undefined;
   beforeAll(async () => {
-    current = await startTestApp(flags);
+    current = await startTestApp(flags, options);
   });
   afterAll(async () => {
     await current?.stop();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../../src/agent/index.js';
 import { createDidIssuerKeyResolver } from '../../src/keys/resolve-did-issuer-key.js';
+import { networkDisabled } from '../../src/keys/resolve-directory-key.js';
 import { createKeyResolver, type KeyResolver } from '../../src/keys/resolve-verification-key.js';
 import { runCheck } from '../../src/pipeline/check.js';
 import type { CheckDeps } from '../../src/pipeline/check-deps.js';
@@ -37,6 +38,7 @@ function engine() {
   );
   const deps: CheckDeps = {
     resolveKey: createKeyResolver({ cacheSize: 10 }),
+    resolveDirectoryKey: networkDisabled,
     store: createMemoryStore({ maxEntries: 100, maxAgents: 100 }),
     policy: () => DEFAULT_POLICY,
     window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },

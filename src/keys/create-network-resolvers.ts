@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { DIDDocument, DIDResolver } from 'did-resolver';
+import { ConfigError } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import { createDidWebMethod, DID_DOCUMENT_MEDIA_TYPES } from './did-web-method.js';
+import { createDocumentSource } from './fetch/create-document-source.js';
+import { createHttpsFetcher, type DocumentFetcher } from './fetch/fetch-https-document.js';
+import { createFetchCounters, type FetchCounters } from './fetch/fetch-outcomes.js';
+import { type HostLookup, systemLookup } from './fetch/resolve-public-address.js';
+import { parseDidDocument } from './parse-did-document.js';
+import { type KeyDirectory, parseKeyDirectory } from './parse-key-directory.js';
+import {
+  createDirectoryKeyResolver,
+  DIRECTORY_MEDIA_TYPES,
+  type DirectoryKeyResolver,
+  networkDisabled,
+} from './resolve-directory-key.js';
+
+/** `resolver` of the config (SPEC §12), durations in ms. */
+export interface ResolverSettings {
+  readonly network: boolean;
+  readonly allowPrivateNetworks: boolean;
+  readonly allowedHosts: readonly string[];
+  readonly timeout: number;
+  readonly maxWait: number;
+  readonly maxBytes: number;
+  readonly cacheTtl: { readonly min: number; readonly max: number };
+  readonly maxStale: number;
+  readonly negativeTtl: number;
+  readonly maxConcurrentFetches: number;
+  readonly caFile: string;
+}
+
+export interface NetworkResolvers {
+  /** DID methods that fetch: `web` when network resolution is on, else none. */
+  readonly methods: Readonly<Record<string, DIDResolver>>;
+  readonly resolveDirectoryKey: DirectoryKeyResolver;
+  /** Live per-outcome counters of every network document request (for /metrics). */
+  readonly counters: Readonly<FetchCounters>;
+}
+
+/**
+ * did:web and Web Bot Auth directories over one HTTPS fetcher (one concurrency limit, one set
+ * of counters), each with its own document cache. Nothing is fetched unless `network` is on.
+ */
+export function createNetworkResolvers(
+  settings: ResolverSettings,
+  options: { readonly clock: Clock; readonly maxEntries: number; readonly lookup?: HostLookup },
+): NetworkResolvers {
+  const counters = createFetchCounters();
+  if (!settings.network) return { methods: {}, resolveDirectoryKey: networkDisabled, counters };
+  const fetch = createHttpsFetcher({
+    timeoutMs: settings.timeout,
+    maxBytes: settings.maxBytes,
+    allowPrivateNetworks: settings.allowPrivateNetworks,
+    allowedHosts: settings.allowedHosts,
+    maxConcurrent: settings.maxConcurrentFetches,
+    extraCa: readCaFile(settings.caFile),
+    lookup: options.lookup ?? systemLookup,
+    counters,
+  });
+  const sourceOf = <T>(mediaTypes: readonly string[], parse: (body: Buffer) => T) =>
+    createDocumentSource<T>({
+      fetch: fetch satisfies DocumentFetcher,
+      mediaTypes,
+      parse: (document) => parse(document.body),
+      clock: options.clock,
+      counters,
+      cacheTtl: { minMs: settings.cacheTtl.min, maxMs: settings.cacheTtl.max },
+      maxStaleMs: settings.maxStale,
+      negativeTtlMs: settings.negativeTtl,
+      maxWaitMs: settings.maxWait,
+      maxEntries: options.maxEntries,
+    });
+  const didDocuments = sourceOf<DIDDocument>(DID_DOCUMENT_MEDIA_TYPES, parseDidDocument);
+  const directories = sourceOf<KeyDirectory>(DIRECTORY_MEDIA_TYPES, parseKeyDirectory);
+  return {
+    methods: { web: createDidWebMethod(didDocuments) },
+    resolveDirectoryKey: createDirectoryKeyResolver(directories, options.clock),
+    counters,
+  };
+}
+
+function readCaFile(path: string): string | undefined {
+  if (path === '') return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(`resolver.caFile: cannot read ${path}: ${code}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`resolver.caFile: ${path} holds no PEM certificate`);
+  }
+  return pem;
+}

@@ -1,0 +1,33 @@
+import type { DIDDocument, DIDResolver } from 'did-resolver';
+import { failure } from './did-key-method.js';
+import { didWebUrl } from './did-web-url.js';
+import type { DocumentSource } from './fetch/create-document-source.js';
+
+/** Media types a did.json is served with in practice (DID spec registries §6). */
+export const DID_DOCUMENT_MEDIA_TYPES = [
+  'application/did+json',
+  'application/did+ld+json',
+  'application/json',
+  'application/ld+json',
+] as const;
+
+/**
+ * did:web through the network document source: the DID maps to an HTTPS URL and the cached
+ * or freshly fetched did.json is its document. `freshUntilMs` in the resolution metadata tells
+ * the key cache how long a key imported from this document may be reused.
+ */
+export function createDidWebMethod(source: DocumentSource<DIDDocument>): DIDResolver {
+  return async (_did, parsed) => {
+    const url = didWebUrl(parsed.id);
+    if (url === null) return failure('invalidDid', 'not a did:web identifier');
+    const cached = await source.get(url);
+    return {
+      didResolutionMetadata: {
+        contentType: 'application/did+json',
+        freshUntilMs: cached.freshUntilMs,
+      },
+      didDocument: cached.value,
+      didDocumentMetadata: {},
+    };
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createDocumentSource } from './create-document-source.js';
+import type { DocumentFetcher } from './fetch-https-document.js';
+import { createFetchCounters, FetchFailure } from './fetch-outcomes.js';
+
+const URL_A = new URL('https://a.example/did.json');
+
+/** A source over a scripted fetcher; `answers` are consumed one per fetch. */
+function source(answers: Array<string | FetchFailure | { delayMs: number; body: string }>) {
+  const clock = { now: 1_000_000 };
+  const counters = createFetchCounters();
+  let fetches = 0;
+  const fetch: DocumentFetcher = async () => {
+    const answer = answers[fetches++] ?? new FetchFailure('failed', 'no more answers');
+    if (answer instanceof FetchFailure) throw answer;
+    const body = typeof answer === 'string' ? answer : answer.body;
+    if (typeof answer !== 'string') await new Promise((r) => setTimeout(r, answer.delayMs));
+    return { body: Buffer.from(body), cacheControl: 'max-age=120' };
+  };
+  const documents = createDocumentSource({
+    fetch,
+    mediaTypes: ['application/json'],
+    parse: (document) => document.body.toString(),
+    clock: () => clock.now,
+    counters,
+    cacheTtl: { minMs: 60_000, maxMs: 3_600_000 },
+    maxStaleMs: 600_000,
+    negativeTtlMs: 30_000,
+    maxWaitMs: 50,
+    maxEntries: 10,
+  });
+  return { documents, clock, counters, fetches: () => fetches };
+}
+
+describe('createDocumentSource', () => {
+  it('shares one fetch among concurrent requests for the same URL', async () => {
+    const { documents, counters, fetches } = source([{ delayMs: 10, body: 'v1' }]);
+    const values = await Promise.all(Array.from({ length: 50 }, () => documents.get(URL_A)));
+    expect(values.map((cached) => cached.value)).toEqual(new Array(50).fill('v1'));
+    expect(fetches()).toBe(1);
+    expect(counters.coalesced).toBe(49);
+  });
+
+  it('keeps a document fresh for its max-age, then serves it stale while one refresh runs', async () => {
+    const { documents, clock, counters, fetches } = source(['v1', 'v2']);
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    clock.now += 119_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    expect(fetches()).toBe(1);
+    clock.now += 2_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    expect(counters.stale_hit).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect((await documents.get(URL_A)).value).toBe('v2');
+    expect(fetches()).toBe(2);
+  });
+
+  it('keeps the stale copy when a refresh fails, and retries only after negativeTtl', async () => {
+    const down = new FetchFailure('failed', 'the host answered HTTP 503');
+    const { documents, clock, fetches } = source(['v1', down, 'v2']);
+    await documents.get(URL_A);
+    clock.now += 121_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    await new Promise((r) => setImmediate(r));
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    expect(fetches()).toBe(2);
+    clock.now += 31_000;
+    await documents.get(URL_A);
+    await new Promise((r) => setImmediate(r));
+    expect((await documents.get(URL_A)).value).toBe('v2');
+  });
+
+  it('remembers a failure for negativeTtl, but not "too many fetches in flight"', async () => {
+    const busy = new FetchFailure('overloaded', 'too many key documents are being fetched');
+    const gone = new FetchFailure('failed', 'the host answered HTTP 404');
+    const { documents, clock, counters, fetches } = source([busy, gone, 'v1']);
+    await expect(documents.get(URL_A)).rejects.toBe(busy);
+    await expect(documents.get(URL_A)).rejects.toBe(gone);
+    await expect(documents.get(URL_A)).rejects.toBe(gone);
+    expect(counters.negative_hit).toBe(1);
+    expect(fetches()).toBe(2);
+    clock.now += 30_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+  });
+
+  it('gives up waiting after maxWait while the fetch goes on and fills the cache', async () => {
+    const { documents, counters } = source([{ delayMs: 120, body: 'late' }]);
+    await expect(documents.get(URL_A)).rejects.toMatchObject({
+      code: 'key_unresolvable',
+      message: 'the key document did not arrive within resolver.maxWait',
+    });
+    expect(counters.wait_exceeded).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await documents.get(URL_A)).value).toBe('late');
+  });
+
+  it('refetches on refresh() only once the copy is older than cacheTtl.min', async () => {
+    const { documents, clock, fetches } = source(['v1', 'v2']);
+    await documents.get(URL_A);
+    clock.now += 59_000;
+    expect((await documents.refresh(URL_A)).value).toBe('v1');
+    clock.now += 1_000;
+    expect((await documents.refresh(URL_A)).value).toBe('v2');
+    expect(fetches()).toBe(2);
+  });
+});

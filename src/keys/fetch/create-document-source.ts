@@ -1,0 +1,159 @@
+import { LRUCache } from 'lru-cache';
+import { AuthzError } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
+import { freshnessMs, type TtlBounds } from './cache-freshness.js';
+import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
+import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
+
+/** A parsed document and how long it may be used without asking the origin again. */
+export interface CachedDocument<T> {
+  readonly value: T;
+  readonly fetchedAtMs: number;
+  /** Until then the document is fresh; after it, a check may use it while a refresh runs. */
+  readonly freshUntilMs: number;
+}
+
+export interface DocumentSource<T> {
+  /** The cached document, or one fetched now (waiting at most `maxWaitMs`). */
+  get(url: URL): Promise<CachedDocument<T>>;
+  /**
+   * Fetches again unless the cached copy is younger than `cacheTtl.min` (a caller presenting an
+   * unknown key may mean the key was just rotated; the cool-down stops that forcing fetches).
+   */
+  refresh(url: URL): Promise<CachedDocument<T>>;
+}
+
+export interface DocumentSourceOptions<T> {
+  readonly fetch: DocumentFetcher;
+  readonly mediaTypes: readonly string[];
+  /** Turns a fetched body into the cached value; throws FetchFailure('invalid') if it cannot. */
+  readonly parse: (document: FetchedDocument, url: URL) => T;
+  readonly clock: Clock;
+  readonly counters: FetchCounters;
+  readonly cacheTtl: TtlBounds;
+  readonly maxStaleMs: number;
+  readonly negativeTtlMs: number;
+  readonly maxWaitMs: number;
+  readonly maxEntries: number;
+}
+
+type Entry<T> =
+  | (CachedDocument<T> & {
+      readonly kind: 'document';
+      readonly staleUntilMs: number;
+      /** After a failed refresh, the next one waits until then. */
+      retryAfterMs: number;
+    })
+  | { readonly kind: 'failure'; readonly error: AuthzError; readonly untilMs: number };
+
+/**
+ * A cache in front of the fetcher (SPEC §2): positive entries fresh for the origin's
+ * Cache-Control within `cacheTtl`, then served stale for up to `maxStale` while one background
+ * refresh runs; failures remembered for `negativeTtl`; one fetch per URL at a time however many
+ * checks ask; and a check never waits for the network longer than `maxWait`.
+ */
+export function createDocumentSource<T>(options: DocumentSourceOptions<T>): DocumentSource<T> {
+  const { clock, counters } = options;
+  const cache = new LRUCache<string, Entry<T>>({ max: options.maxEntries });
+  const inflight = new Map<string, Promise<Entry<T> & { kind: 'document' }>>();
+
+  const load = (url: URL) => {
+    const running = inflight.get(url.href);
+    if (running !== undefined) {
+      counters.coalesced += 1;
+      return running;
+    }
+    const started = fetchEntry(url).finally(() => inflight.delete(url.href));
+    inflight.set(url.href, started);
+    return started;
+  };
+
+  const fetchEntry = async (url: URL) => {
+    try {
+      const document = await options.fetch(url, options.mediaTypes);
+      const value = parseDocument(document, url);
+      const now = clock();
+      const freshUntilMs = now + freshnessMs(document.cacheControl, options.cacheTtl);
+      const entry = {
+        kind: 'document' as const,
+        value,
+        fetchedAtMs: now,
+        freshUntilMs,
+        staleUntilMs: freshUntilMs + options.maxStaleMs,
+        retryAfterMs: freshUntilMs,
+      };
+      cache.set(url.href, entry);
+      return entry;
+    } catch (error) {
+      remember(url, error);
+      throw error;
+    }
+  };
+
+  const parseDocument = (document: FetchedDocument, url: URL): T => {
+    try {
+      return options.parse(document, url);
+    } catch (error) {
+      counters.invalid += 1;
+      throw error;
+    }
+  };
+
+  /** A stale document outlives a failed refresh; otherwise the failure itself is cached. */
+  const remember = (url: URL, error: unknown): void => {
+    const now = clock();
+    const previous = cache.get(url.href);
+    if (error instanceof FetchFailure && error.outcome === 'overloaded') return;
+    if (previous?.kind === 'document' && now < previous.staleUntilMs) {
+      previous.retryAfterMs = now + options.negativeTtlMs;
+      return;
+    }
+    const failure =
+      error instanceof AuthzError
+        ? error
+        : new AuthzError('key_unresolvable', 'the key document cannot be used', { cause: error });
+    cache.set(url.href, { kind: 'failure', error: failure, untilMs: now + options.negativeTtlMs });
+  };
+
+  const withinWait = <R>(promise: Promise<R>): Promise<R> => {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        counters.wait_exceeded += 1;
+        reject(
+          new AuthzError(
+            'key_unresolvable',
+            'the key document did not arrive within resolver.maxWait',
+          ),
+        );
+      }, options.maxWaitMs);
+    });
+    return Promise.race([promise, waited]).finally(() => clearTimeout(timer));
+  };
+
+  return {
+    get: async (url) => {
+      const entry = cache.get(url.href);
+      const now = clock();
+      if (entry?.kind === 'document' && now < entry.staleUntilMs) {
+        if (now < entry.freshUntilMs) counters.fresh_hit += 1;
+        else {
+          counters.stale_hit += 1;
+          if (now >= entry.retryAfterMs) load(url).catch(() => {});
+        }
+        return entry;
+      }
+      if (entry?.kind === 'failure' && now < entry.untilMs) {
+        counters.negative_hit += 1;
+        throw entry.error;
+      }
+      return withinWait(load(url));
+    },
+    refresh: async (url) => {
+      const entry = cache.get(url.href);
+      const coolingDown =
+        entry?.kind === 'document' && clock() < entry.fetchedAtMs + options.cacheTtl.minMs;
+      return coolingDown ? entry : withinWait(load(url));
+    },
+  };
+}

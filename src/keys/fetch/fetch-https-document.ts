@@ -1,0 +1,176 @@
+import type { IncomingMessage } from 'node:http';
+import { request } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
+import {
+  type HostLookup,
+  type ResolvedAddress,
+  resolvePublicAddress,
+} from './resolve-public-address.js';
+
+/** The body and caching headers of a 200 response. */
+export interface FetchedDocument {
+  readonly body: Buffer;
+  readonly cacheControl: string | undefined;
+}
+
+/** GETs `url`, accepting a response whose media type is one of `mediaTypes`. */
+export type DocumentFetcher = (url: URL, mediaTypes: readonly string[]) => Promise<FetchedDocument>;
+
+export interface HttpsFetcherOptions {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly allowPrivateNetworks: boolean;
+  /** Exact names or `*.example.com`; empty allows any host. */
+  readonly allowedHosts: readonly string[];
+  readonly maxConcurrent: number;
+  /** Extra trusted CAs (PEM), added to Node's bundled roots. */
+  readonly extraCa?: string | undefined;
+  readonly lookup: HostLookup;
+  readonly counters: FetchCounters;
+}
+
+/**
+ * The one HTTPS client for did:web documents and Web Bot Auth key directories (SPEC §2): HTTPS
+ * only, an allow-list, checked DNS answers, one deadline for DNS + connect + TLS + body, a size
+ * cap, no redirects, only a 200 counts, and at most `maxConcurrent` fetches at once.
+ */
+export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetcher {
+  const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
+  let active = 0;
+  const fetchOnce = async (url: URL, mediaTypes: readonly string[], deadline: AbortSignal) => {
+    checkTarget(url, options.allowedHosts);
+    if (active >= options.maxConcurrent) {
+      throw new FetchFailure('overloaded', 'too many key documents are being fetched right now');
+    }
+    active += 1;
+    try {
+      const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+      const target = await abortable(resolvePublicAddress(hostname, options), deadline);
+      return await get(url, hostname, target, { ca, mediaTypes, deadline, ...options });
+    } finally {
+      active -= 1;
+    }
+  };
+  return async (url, mediaTypes) => {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const document = await fetchOnce(url, mediaTypes, deadline);
+      options.counters.fetched += 1;
+      return document;
+    } catch (error) {
+      const failure = asFetchFailure(error, deadline);
+      options.counters[failure.outcome] += 1;
+      throw failure;
+    }
+  };
+}
+
+function checkTarget(url: URL, allowedHosts: readonly string[]): void {
+  if (url.protocol !== 'https:') {
+    throw new FetchFailure('refused', 'key documents are only fetched over https');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new FetchFailure('refused', 'a key document URL may not carry credentials');
+  }
+  const host = url.hostname.toLowerCase();
+  const allowed = (pattern: string) =>
+    pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
+  if (allowedHosts.length > 0 && !allowedHosts.some(allowed)) {
+    throw new FetchFailure('refused', 'the host is not in resolver.allowedHosts');
+  }
+}
+
+interface GetOptions {
+  readonly ca: string[] | undefined;
+  readonly mediaTypes: readonly string[];
+  readonly deadline: AbortSignal;
+  readonly maxBytes: number;
+}
+
+function get(
+  url: URL,
+  hostname: string,
+  target: ResolvedAddress,
+  options: GetOptions,
+): Promise<FetchedDocument> {
+  // The connection goes to the address already checked, never to a fresh DNS answer.
+  const pinned: LookupFunction = (_host, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [target]);
+    else callback(null, target.address, target.family);
+  };
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, {
+      method: 'GET',
+      agent: false,
+      lookup: pinned,
+      ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      signal: options.deadline,
+      headers: {
+        accept: options.mediaTypes.join(', '),
+        'accept-encoding': 'identity',
+        'user-agent': 'agent-authz',
+      },
+    });
+    outgoing.on('error', reject);
+    outgoing.on('response', (response) => {
+      readBody(response, options).then(resolve, (error: unknown) => {
+        response.destroy();
+        reject(error);
+      });
+    });
+    outgoing.end();
+  });
+}
+
+async function readBody(response: IncomingMessage, options: GetOptions): Promise<FetchedDocument> {
+  const status = response.statusCode ?? 0;
+  // SPEC §2: redirects are not followed, and only a 200 counts.
+  if (status >= 300 && status < 400) {
+    throw new FetchFailure('refused', 'the host answered with a redirect, which is not followed');
+  }
+  if (status !== 200) throw new FetchFailure('failed', `the host answered HTTP ${status}`);
+  const encoding = response.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') {
+    throw new FetchFailure('failed', 'the document is content-encoded');
+  }
+  const mediaType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!options.mediaTypes.includes(mediaType)) {
+    throw new FetchFailure('failed', 'the document has an unexpected media type');
+  }
+  const declared = Number(response.headers['content-length'] ?? 0);
+  if (declared > options.maxBytes) throw tooLarge(options.maxBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > options.maxBytes) throw tooLarge(options.maxBytes);
+    chunks.push(chunk);
+  }
+  return { body: Buffer.concat(chunks), cacheControl: response.headers['cache-control'] };
+}
+
+function tooLarge(maxBytes: number): FetchFailure {
+  return new FetchFailure('too_large', `the document is larger than ${maxBytes} bytes`);
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function asFetchFailure(error: unknown, deadline: AbortSignal): FetchFailure {
+  if (error instanceof FetchFailure) return error;
+  if (deadline.aborted) {
+    return new FetchFailure('timeout', 'the host did not answer within resolver.timeout', {
+      cause: error,
+    });
+  }
+  return new FetchFailure('failed', 'the host could not be reached over https', { cause: error });
+}

@@ -1,0 +1,46 @@
+import { AuthzError } from '../../errors.js';
+
+/**
+ * What became of each request for a network document, one counter each: the cache layer's
+ * answers and the fetcher's results. Labels are stable so a `/metrics` endpoint can export them.
+ */
+export const FETCH_OUTCOMES = [
+  'fetched',
+  'fresh_hit',
+  'stale_hit',
+  'negative_hit',
+  'coalesced',
+  'wait_exceeded',
+  'refused',
+  'failed',
+  'timeout',
+  'too_large',
+  'invalid',
+  'overloaded',
+] as const;
+
+export type FetchOutcome = (typeof FETCH_OUTCOMES)[number];
+export type FetchCounters = Record<FetchOutcome, number>;
+
+export function createFetchCounters(): FetchCounters {
+  return Object.fromEntries(FETCH_OUTCOMES.map((outcome) => [outcome, 0])) as FetchCounters;
+}
+
+/** Outcomes that mean a fetch did not produce a usable document. */
+export type FailureOutcome = Extract<
+  FetchOutcome,
+  'refused' | 'failed' | 'timeout' | 'too_large' | 'invalid' | 'overloaded'
+>;
+
+/**
+ * A fetch that did not produce a usable document. It denies `key_unresolvable`; the outcome says
+ * why, for counters and for whether the failure may be cached.
+ */
+export class FetchFailure extends AuthzError {
+  readonly outcome: FailureOutcome;
+
+  constructor(outcome: FailureOutcome, message: string, options: { cause?: unknown } = {}) {
+    super('key_unresolvable', message, options);
+    this.outcome = outcome;
+  }
+}
