@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startTestApp, type TestApp } from './start-test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './start-test-app.js';
 
 export interface PolicyTestApp {
   /** The running app (valid inside tests). */
@@ -13,13 +13,17 @@ export interface PolicyTestApp {
 }
 
 /** A test app for the enclosing file, serving the given policy file (hot reload on). */
-export function usePolicyApp(policyYaml: string, flags: string[] = []): PolicyTestApp {
+export function usePolicyApp(
+  policyYaml: string,
+  flags: string[] = [],
+  options: TestAppOptions = {},
+): PolicyTestApp {
   const dir = mkdtempSync(join(tmpdir(), 'agent-authz-policy-'));
   const policyFile = join(dir, 'policy.yaml');
   writeFileSync(policyFile, policyYaml);
   let server: TestApp | undefined;
   beforeAll(async () => {
-    server = await startTestApp([`--policy=${policyFile}`, ...flags]);
+    server = await startTestApp([`--policy=${policyFile}`, ...flags], options);
   });
   afterAll(async () => {
     await server?.stop();
