@@ -2,17 +2,21 @@ import type { Credential } from '../credentials/credential.js';
 import { extractCredential, presentedProfile } from '../credentials/extract-credential.js';
 import type { AgentIdentity, Decision } from '../decision/decision.js';
 import { isAuthzError } from '../errors.js';
-import { evaluatePolicy } from '../policy/evaluate-policy.js';
+import { applyAgentLimits, evaluatePolicy } from '../policy/evaluate-policy.js';
 import type { Policy, Zone } from '../policy/policy.js';
 import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
+import { claimReplay } from './claim-replay.js';
+import type { VerifiedCredential } from './verified-credential.js';
 import { verifySignedRequest } from './verify-signed-request.js';
 import { verifyTokenRequest } from './verify-token-request.js';
 
 /**
- * The check, in the order of SPEC §3: zone → credential → key → proof → binding → replay →
- * policy → decision (→ observe mode). This is the one place that turns failures into denials,
+ * The check, in the order of SPEC §3 — zone → credential → key → proof → binding → policy →
+ * decision (→ observe mode) — with one refinement: the replay claim waits until the read-only
+ * policy checks have admitted the agent, so callers the policy refuses cannot fill the replay
+ * store; pinning and rate limits, which write, come after it. This is the one place that turns failures into denials,
  * and anything unexpected fails closed.
  */
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
@@ -30,11 +34,13 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     identity = { ...identity, zone: zone?.name };
     const credential = extractCredential(request, options);
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
-    identity = {
-      ...(await verifyCredential(request, credential, signedHeaders, deps, identity)),
-      zone: zone?.name,
-    };
-    identity = await evaluatePolicy({ policy, zone, request, identity, store: deps.store, nowMs });
+    const verified = await verifyCredential(request, credential, signedHeaders, deps, identity);
+    identity = { ...verified.identity, zone: zone?.name };
+    const inputs = { policy, zone, request, identity, store: deps.store, nowMs };
+    const admission = await evaluatePolicy(inputs);
+    identity = admission.identity;
+    if (verified.replay !== undefined) await claimReplay(verified.replay, deps);
+    identity = await applyAgentLimits(inputs, admission);
     await recordOutcome(deps, identity, true, nowMs);
     return { allowed: true, identity };
   } catch (error) {
@@ -50,7 +56,7 @@ function verifyCredential(
   signedHeaders: readonly string[],
   deps: CheckDeps,
   unsigned: AgentIdentity,
-): Promise<AgentIdentity> | AgentIdentity {
+): Promise<VerifiedCredential> | VerifiedCredential {
   switch (credential.profile) {
     case 'signed-request':
       return verifySignedRequest(request, credential.signature, signedHeaders, deps);
@@ -59,7 +65,7 @@ function verifyCredential(
       // extractCredential only yields a token when token issuers are configured.
       return verifyTokenRequest(request, credential, deps.tokens!, deps);
     case 'unsigned':
-      return unsigned;
+      return { identity: unsigned };
   }
 }
 

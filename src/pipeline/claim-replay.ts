@@ -1,16 +1,23 @@
 import { AuthzError } from '../errors.js';
 import { checkReplay } from '../replay/check-replay.js';
+import { StoreCapacityError } from '../store/store.js';
 import type { CheckDeps } from './check-deps.js';
+import type { ReplayClaim } from './verified-credential.js';
 
 /**
- * Claims a replay key (a signature nonce or a DPoP proof `jti`) for `ttlMs`. When the store
- * cannot answer, `onStoreError: allow` lets the request through; anything else denies.
+ * Claims a replay key (a signature nonce or a DPoP proof `jti`) for its time to live. When the
+ * store cannot be reached, `onStoreError: allow` lets the request through; a store that is full
+ * always denies, because failing open there would switch replay protection off for anyone who
+ * can fill it.
  */
-export async function claimReplay(key: string, ttlMs: number, deps: CheckDeps): Promise<void> {
+export async function claimReplay(claim: ReplayClaim, deps: CheckDeps): Promise<void> {
   try {
-    await checkReplay(deps.store.replay, key, Math.max(1, ttlMs));
+    await checkReplay(deps.store.replay, claim.key, Math.max(1, claim.ttlMs));
   } catch (error) {
-    const storeDown = error instanceof AuthzError && error.code === 'store_unavailable';
+    const storeDown =
+      error instanceof AuthzError &&
+      error.code === 'store_unavailable' &&
+      !(error instanceof StoreCapacityError);
     if (!storeDown || deps.onStoreError === 'deny') throw error;
   }
 }

@@ -13,7 +13,7 @@ import { verifyHttpSignature } from '../proofs/verify-http-signature.js';
 import { replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
-import { claimReplay } from './claim-replay.js';
+import type { VerifiedCredential } from './verified-credential.js';
 
 const PURPOSE_HEADER = 'agent-purpose';
 
@@ -28,22 +28,17 @@ export async function verifySignedRequest(
   signature: SignatureCandidate,
   signedHeaders: readonly string[],
   deps: CheckDeps,
-): Promise<AgentIdentity> {
+): Promise<VerifiedCredential> {
   const nowMs = deps.clock();
   const profiled = checkProfile(request, signature, signedHeaders, deps, nowMs);
   const key =
     profiled.directory === undefined
       ? await deps.resolveKey(profiled.keyId)
       : await deps.resolveDirectoryKey(profiled.directory, profiled.keyId);
-  verifyHttpSignature(request, signature, key);
+  const base = verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');
   if (digest !== undefined && request.body !== null) checkContentDigest(digest, request.body);
-  await claimReplay(
-    replayKeyOf(profiled, key, signature),
-    profiled.acceptableUntilMs - nowMs,
-    deps,
-  );
-  return {
+  const identity: AgentIdentity = {
     verified: true,
     profile: 'signed-request',
     agentId: key.controller,
@@ -51,6 +46,11 @@ export async function verifySignedRequest(
     workload: request.source.principal || undefined,
     purpose: signedPurpose(request, signature),
   };
+  const replay = {
+    key: replayKeyOf(profiled, key, base),
+    ttlMs: profiled.acceptableUntilMs - nowMs,
+  };
+  return { identity, replay };
 }
 
 /** SPEC §4: `x-agent-purpose` only carries an `agent-purpose` the signature covered. */
@@ -74,18 +74,14 @@ function checkProfile(
 }
 
 /**
- * `(keyid, nonce)`, scoped by the agent. A Web Bot Auth signature without a nonce is its own
- * replay key: the identical signature seen again within its window is a replay, while every
- * fresh signature (a new `created`, other covered values) is a new request.
+ * `(keyid, nonce)`, scoped by the agent. A Web Bot Auth signature without a nonce is replayed
+ * when its signature base is: the base, not the signature bytes, because an ECDSA signature can
+ * be re-encoded (s → n−s) into other bytes that still verify over the same base.
  */
-function replayKeyOf(
-  profiled: ProfiledSignature,
-  key: VerificationKey,
-  signature: SignatureCandidate,
-): string {
+function replayKeyOf(profiled: ProfiledSignature, key: VerificationKey, base: Buffer): string {
   if (profiled.directory === undefined) return replayKey('sig', profiled.keyId, profiled.nonce!);
   const scopedKeyId = `${key.controller}#${key.keyId}`;
   if (profiled.nonce !== undefined) return replayKey('wba', scopedKeyId, profiled.nonce);
-  const digest = createHash('sha256').update(signature.signature).digest('base64url');
-  return replayKey('wba-signature', scopedKeyId, digest);
+  const digest = createHash('sha256').update(base).digest('base64url');
+  return replayKey('wba-base', scopedKeyId, digest);
 }

@@ -6,10 +6,11 @@ import { verifyDpopProof } from '../proofs/verify-dpop-proof.js';
 import { replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps, TokenDeps } from './check-deps.js';
-import { claimReplay } from './claim-replay.js';
+import type { VerifiedCredential } from './verified-credential.js';
 
 /**
- * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding → proof replay — and
+ * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding (the proof's `jti` is
+ * returned for the replay claim) — and
  * certificate-bound Bearer (RFC 8705) — token → `cnf.x5t#S256` against the client certificate.
  */
 export async function verifyTokenRequest(
@@ -17,7 +18,7 @@ export async function verifyTokenRequest(
   credential: TokenCredential,
   tokens: TokenDeps,
   deps: CheckDeps,
-): Promise<AgentIdentity> {
+): Promise<VerifiedCredential> {
   if (credential.profile === 'mtls') {
     const token = await tokens.verify(credential.token);
     const thumbprint = checkCertificateBinding(
@@ -25,7 +26,7 @@ export async function verifyTokenRequest(
       request.source.certificate,
       tokens.requireBinding,
     );
-    return tokenIdentity(request, token, 'mtls', thumbprint);
+    return { identity: tokenIdentity(request, token, 'mtls', thumbprint) };
   }
   const nowMs = deps.clock();
   const target = {
@@ -37,12 +38,13 @@ export async function verifyTokenRequest(
   const token = await tokens.verify(credential.token);
   checkKeyBinding(token, proof.thumbprint);
   // One proof, one request: the jti is remembered for as long as the proof is acceptable.
-  await claimReplay(
-    replayKey('dpop', proof.thumbprint, proof.jti),
-    proof.acceptableUntilMs - nowMs,
-    deps,
-  );
-  return tokenIdentity(request, token, 'dpop', proof.thumbprint);
+  return {
+    identity: tokenIdentity(request, token, 'dpop', proof.thumbprint),
+    replay: {
+      key: replayKey('dpop', proof.thumbprint, proof.jti),
+      ttlMs: proof.acceptableUntilMs - nowMs,
+    },
+  };
 }
 
 /** The URI the client addressed, without the query (RFC 9449 §4.3 step 9 ignores it). */

@@ -17,12 +17,18 @@ export interface PolicyInputs {
   readonly nowMs: number;
 }
 
+/** What admission decided: the identity as it goes upstream, and the entry that applied. */
+export interface Admission {
+  readonly identity: AgentIdentity;
+  readonly rule: AgentRule | undefined;
+}
+
 /**
- * SPEC §3 policy, in order: unsigned → revocation → profile → registration (entry, expiry,
- * zones) → quarantine → workload (allowed, pinned) → scopes → trust → rate limit. Throws an
- * AuthzError to deny; returns the identity enriched with zone, trust and owner to allow.
+ * SPEC §3 policy, the part that only reads state, in order: unsigned → revocation → profile →
+ * registration (entry, expiry, zones) → quarantine → allowed workloads → scopes → trust. Throws
+ * an AuthzError to deny. Nothing is written, so a refused caller leaves no trace in the store.
  */
-export async function evaluatePolicy(inputs: PolicyInputs): Promise<AgentIdentity> {
+export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
   const { policy, zone, identity } = inputs;
   const zoned: AgentIdentity = { ...identity, zone: zone?.name };
   if (!identity.verified || identity.agentId === undefined) {
@@ -32,7 +38,7 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<AgentIdentit
         'this route requires a signed agent request or a bound token',
       );
     }
-    return zoned;
+    return { identity: zoned, rule: undefined };
   }
   const agentId = identity.agentId;
   await checkRevoked(inputs, agentId);
@@ -47,7 +53,15 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<AgentIdentit
   if (history?.quarantined) {
     throw new AuthzError('workload_drift', 'the agent is quarantined after a workload drift');
   }
-  const drifted = rule ? await checkWorkload(inputs, rule, agentId) : false;
+  if (
+    rule?.workloads !== undefined &&
+    !rule.workloads.some((p) => p.test(inputs.request.source.principal))
+  ) {
+    throw new AuthzError(
+      'workload_mismatch',
+      'the request comes from a workload this agent may not use',
+    );
+  }
   checkScopes(zone, rule, identity);
   const trust = trustLevel(policy, rule, history, inputs.nowMs);
   if (zone !== undefined && !atLeast(trust, zone.minTrust)) {
@@ -56,8 +70,24 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<AgentIdentit
       `zone ${zone.name} needs trust ${zone.minTrust}; the agent is ${trust}`,
     );
   }
-  if (rule?.rateLimit !== undefined) await checkRateLimit(inputs, rule, agentId);
-  return { ...zoned, trust, owner: rule?.owner, ...(drifted ? { drifted } : {}) };
+  return { identity: { ...zoned, trust, owner: rule?.owner }, rule };
+}
+
+/**
+ * The part of the policy that changes state, run once the request is known not to be a replay:
+ * workload pinning (first use, drift) and the rate limit.
+ */
+export async function applyAgentLimits(
+  inputs: PolicyInputs,
+  admission: Admission,
+): Promise<AgentIdentity> {
+  const { rule, identity } = admission;
+  if (rule === undefined || identity.agentId === undefined) return identity;
+  const drifted = rule.bindWorkload
+    ? await checkPinnedWorkload(inputs, rule, identity.agentId)
+    : false;
+  if (rule.rateLimit !== undefined) await checkRateLimit(inputs, rule, identity.agentId);
+  return drifted ? { ...identity, drifted } : identity;
 }
 
 async function checkRevoked(inputs: PolicyInputs, agentId: string): Promise<void> {
@@ -97,19 +127,11 @@ function checkRegistration(
 }
 
 /** Returns true when a drift was tolerated (`onDrift: flag`). */
-async function checkWorkload(
+async function checkPinnedWorkload(
   inputs: PolicyInputs,
   rule: AgentRule,
   agentId: string,
 ): Promise<boolean> {
-  const { principal } = inputs.request.source;
-  if (rule.workloads !== undefined && !rule.workloads.some((pattern) => pattern.test(principal))) {
-    throw new AuthzError(
-      'workload_mismatch',
-      'the request comes from a workload this agent may not use',
-    );
-  }
-  if (!rule.bindWorkload) return false;
   const fingerprint = workloadFingerprint(inputs.request);
   if (fingerprint === undefined) {
     throw new AuthzError(

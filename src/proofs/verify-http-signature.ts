@@ -6,13 +6,14 @@ import { verifySignatureBytes } from './verify-signature-bytes.js';
 
 /**
  * RFC 9421 §3.2 steps 4–8 for one signature: the key's type decides the algorithm, an `alg`
- * parameter that says otherwise is refused, and the signature must verify over the base.
+ * parameter that says otherwise is refused, and the signature must verify over the base, which
+ * is returned.
  */
 export function verifyHttpSignature(
   message: SignedMessage,
   candidate: SignatureCandidate,
   key: VerificationKey,
-): void {
+): Buffer {
   const { alg } = candidate.params;
   if (alg !== undefined && alg !== key.algorithm) {
     throw new AuthzError(
@@ -24,4 +25,5 @@ export function verifyHttpSignature(
   if (!verifySignatureBytes(key, base, candidate.signature)) {
     throw new AuthzError('signature_invalid', 'the signature does not verify');
   }
+  return base;
 }

@@ -3,7 +3,19 @@
  * Redis one for several replicas; both pass the same contract tests.
  */
 
+import { AuthzError } from '../errors.js';
+
 export type ClaimResult = 'fresh' | 'seen';
+
+/**
+ * The store is reachable but holds as many unexpired entries as it may: a capacity limit, not
+ * a dead dependency, so `onStoreError: allow` never applies to it.
+ */
+export class StoreCapacityError extends AuthzError {
+  constructor(message: string) {
+    super('store_unavailable', message);
+  }
+}
 
 /**
  * Replay memory. `claim` records a key until `ttlMs` has passed and says whether it was already

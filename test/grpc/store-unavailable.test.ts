@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { problem } from '../support/envoy-client.js';
 import { signedCheck } from '../support/signed-check.js';
@@ -25,9 +28,27 @@ describe('a full replay store', () => {
     expect(problem(refused)).toMatchObject({ reason: 'store_unavailable', status: 503 });
   });
 
-  it('lets requests through when onStoreError is allow (fail open)', async () => {
+  it('still denies when onStoreError is allow: a full store is a limit, not a dead dependency', async () => {
     server = await startTestApp(['--store.memory.max-entries=1', '--on-store-error=allow']);
     expect((await server.client.check(request(server, '/one'))).ok_response).toBeDefined();
-    expect((await server.client.check(request(server, '/two'))).ok_response).toBeDefined();
+    const refused = await server.client.check(request(server, '/two'));
+    expect(problem(refused)).toMatchObject({ reason: 'store_unavailable' });
+  });
+
+  it('is not filled by agents the policy refuses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-authz-store-'));
+    const policyFile = join(dir, 'policy.yaml');
+    writeFileSync(
+      policyFile,
+      'zones:\n  - { name: all, match: { paths: ["/*"] }, unknownAgents: deny }\n',
+    );
+    server = await startTestApp(['--store.memory.max-entries=2', `--policy=${policyFile}`]);
+    for (const path of ['/a', '/b', '/c', '/d']) {
+      expect(problem(await server.client.check(request(server, path)))).toMatchObject({
+        reason: 'agent_unknown',
+      });
+    }
+    expect(server.app.store.replay.size()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { AuthzError } from '../../errors.js';
-import type { AgentHistory, DriftEvent, HistoryStore } from '../store.js';
+import {
+  type AgentHistory,
+  type DriftEvent,
+  type HistoryStore,
+  StoreCapacityError,
+} from '../store.js';
 
 const MAX_WORKLOADS = 10;
 const MAX_DRIFT_EVENTS = 20;
@@ -93,7 +97,7 @@ export class MemoryHistoryStore implements HistoryStore {
     const existing = this.#bindings.get(agentId);
     if (existing !== undefined) return existing;
     if (this.#bindings.size >= this.#maxBindings) {
-      throw new AuthzError('store_unavailable', 'the workload binding store is full');
+      throw new StoreCapacityError('the workload binding store is full');
     }
     const created: Binding = { pinned: undefined, driftEvents: [], quarantined: false };
     this.#bindings.set(agentId, created);

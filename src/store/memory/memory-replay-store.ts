@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { AuthzError } from '../../errors.js';
-import type { ClaimResult, ReplayStore } from '../store.js';
+import { type ClaimResult, type ReplayStore, StoreCapacityError } from '../store.js';
 
 /** How often a full store may scan for expired entries before refusing (the scan is O(n)). */
 const PURGE_INTERVAL_MS = 1000;
@@ -39,8 +38,7 @@ export class MemoryReplayStore implements ReplayStore {
       this.#entries.purgeStale();
     }
     if (this.#entries.size >= this.#capacity) {
-      throw new AuthzError(
-        'store_unavailable',
+      throw new StoreCapacityError(
         'the replay store is full of unexpired entries; raise store.memory.maxEntries',
       );
     }
