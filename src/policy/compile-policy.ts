@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Profile } from '../credentials/credential.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
-import { compileGlob, isGlob } from './glob.js';
+import { compileGlob, ID_SEPARATORS, isGlob } from './glob.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
 import type { AgentDocument, PolicyDocument, ZoneDocument } from './policy-schema.js';
 
@@ -16,7 +16,7 @@ export function compilePolicy(
   for (const agent of document.agents) {
     const rule = compileAgent(agent);
     if (rule.exact) exactAgents.set(agent.id, rule);
-    else patternAgents.push({ pattern: compileGlob(agent.id), rule });
+    else patternAgents.push({ pattern: compileGlob(agent.id, { stopAt: ID_SEPARATORS }), rule });
   }
   return deepFreeze({
     mode: document.mode,
@@ -74,7 +74,7 @@ function compileAgent(agent: AgentDocument): AgentRule {
     id: agent.id,
     exact: !isGlob(agent.id),
     zones: agent.zones && new Set(agent.zones),
-    workloads: agent.workloads?.map((workload) => compileGlob(workload)),
+    workloads: agent.workloads?.map((workload) => compileGlob(workload, { stopAt: ID_SEPARATORS })),
     bindWorkload: agent.bindWorkload === 'first-use',
     onDrift: agent.onDrift,
     rateLimit: agent.rateLimit,

@@ -9,6 +9,13 @@ describe('matchingPath', () => {
     ['/public/./x', '/public/x'],
     ['//payments///1', '/payments/1'],
     ['/../../etc', '/etc'],
+    ['/\\payments/transfer', '/payments/transfer'],
+    ['/public\\..\\payments/1', '/payments/1'],
+    ['/payments/', '/payments/'],
+    ['/payments/x/..', '/payments/'],
+    ['/', '/'],
+    ['', '/'],
+    ['payments/1', '/payments/1'],
   ])('matches %s as %s', (path, expected) => {
     expect(matchingPath(path)).toBe(expected);
   });

@@ -25,24 +25,30 @@ export function selectZone(policy: Policy, request: AuthzRequest): Zone | undefi
   return policy.zones.find((zone) => zone.matches(target));
 }
 
+/** The host without port or a trailing dot (`API.example.com.:443` → `api.example.com`). */
 function hostOf(authority: string): string {
   const lower = authority.toLowerCase();
   if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
   const colon = lower.lastIndexOf(':');
-  return colon === -1 ? lower : lower.slice(0, colon);
+  const host = colon === -1 ? lower : lower.slice(0, colon);
+  return host.endsWith('.') ? host.slice(0, -1) : host;
 }
 
 /**
- * The path zones are matched against: dot segments resolved (also percent-encoded ones) and
- * repeated slashes merged, so `/public/../payments` cannot borrow the public zone's rules.
+ * The path zones are matched against, read the way the most lenient upstream would: `\` as `/`,
+ * repeated slashes merged, `.` and `..` segments (also percent-encoded) removed as in RFC 3986
+ * §5.2.4. So `/public/../payments` or `/\payments` cannot borrow the public zone's rules.
  */
 export function matchingPath(path: string): string {
-  try {
-    return new URL(path.replace(/\/{2,}/g, '/'), 'http://zone.invalid').pathname.replace(
-      /\/{2,}/g,
-      '/',
-    );
-  } catch {
-    return path;
+  const slashed = path.replace(/\\/g, '/');
+  const segments = (slashed.startsWith('/') ? slashed : `/${slashed}`).split('/');
+  const output: string[] = [];
+  for (const raw of segments.slice(1)) {
+    const segment = raw.replace(/%2e/gi, '.');
+    if (segment === '..') output.pop();
+    else if (segment !== '.' && segment !== '') output.push(raw);
   }
+  const last = segments.at(-1)?.replace(/%2e/gi, '.');
+  const trailing = segments.length > 1 && (last === '' || last === '.' || last === '..');
+  return `/${output.join('/')}${trailing && output.length > 0 ? '/' : ''}`;
 }

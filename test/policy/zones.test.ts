@@ -72,7 +72,12 @@ describe('a zone chosen by its match rules', () => {
   });
 
   it('matches the path after resolving dot segments, so /public/../payments is the payments zone', async () => {
-    for (const path of ['/public/../payments/7', '/public/%2e%2e/payments/7', '//payments//7']) {
+    for (const path of [
+      '/public/../payments/7',
+      '/public/%2e%2e/payments/7',
+      '//payments//7',
+      '/\\payments/7',
+    ]) {
       const response = await check(
         envoyCheckRequest({ method: 'GET', url: `https://api.example.com${path}` }),
       );
@@ -124,6 +129,15 @@ describe('a zone chosen by its match rules', () => {
       reason: 'trust_too_low',
       status: 403,
     });
+  });
+});
+
+describe('a host with a trailing dot', () => {
+  it('is the same host for zone matching', async () => {
+    const response = await check(
+      envoyCheckRequest({ method: 'GET', url: 'https://api.example.com./payments/7' }),
+    );
+    expect(denied(response)).toMatchObject({ reason: 'credential_missing' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { isPublicAddress } from './check-address.js';
 import { FetchFailure } from './fetch-outcomes.js';
@@ -11,8 +11,39 @@ export interface ResolvedAddress {
 /** Name resolution, injected so tests can point a public-looking name at 127.0.0.1. */
 export type HostLookup = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
-export const systemLookup: HostLookup = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })) as ResolvedAddress[];
+/** The two c-ares queries the lookup makes (node:dns `Resolver` has them). */
+export interface AddressResolver {
+  resolve4(hostname: string): Promise<string[]>;
+  resolve6(hostname: string): Promise<string[]>;
+}
+
+/**
+ * DNS through c-ares (`resolve4` / `resolve6`), not `getaddrinfo`: `dns.lookup` runs on libuv's
+ * four-thread pool, so a hostile slow name server could stall it — and with it every WebCrypto
+ * token verification queued behind. /etc/hosts is therefore not consulted.
+ */
+export function dnsLookup(resolver: AddressResolver): HostLookup {
+  return async (hostname) => {
+    const [v4, v6] = await Promise.allSettled([
+      resolver.resolve4(hostname),
+      resolver.resolve6(hostname),
+    ]);
+    const answers: ResolvedAddress[] = [
+      ...(v4.status === 'fulfilled'
+        ? v4.value.map((address) => ({ address, family: 4 as const }))
+        : []),
+      ...(v6.status === 'fulfilled'
+        ? v6.value.map((address) => ({ address, family: 6 as const }))
+        : []),
+    ];
+    if (answers.length === 0) {
+      throw v4.status === 'rejected' ? v4.reason : new Error('no address records');
+    }
+    return answers;
+  };
+}
+
+export const systemLookup: HostLookup = dnsLookup(new Resolver({ timeout: 1000, tries: 2 }));
 
 /**
  * Resolves `hostname` once and returns the address to connect to. Unless private networks are
