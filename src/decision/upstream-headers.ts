@@ -28,15 +28,30 @@ export function identityHeaders(decision: Decision): HeaderList {
   return headers;
 }
 
+/** Every identity header agent-authz may set (SPEC §4). */
+export const OWNED_HEADERS = [
+  'x-agent-id',
+  'x-agent-verified',
+  'x-agent-key-id',
+  'x-agent-profile',
+  'x-agent-workload',
+  'x-agent-zone',
+  'x-agent-trust',
+  'x-agent-purpose',
+  'x-agent-owner',
+  'x-agent-decision',
+] as const;
+
 /**
- * Inbound `x-agent-*` headers we do not set ourselves: Envoy removes them so a client cannot
- * forge identity upstream, signed or not.
+ * The `x-agent-*` headers Envoy must remove: every one the client sent that we do not set, and
+ * every one we own but do not set this time — the latter even when Envoy did not forward it to
+ * us (`allowed_headers`), so a client can never forge identity upstream, signed or not.
  */
 export function forgedHeaderNames(inboundNames: Iterable<string>, set: HeaderList): string[] {
   const ours = new Set(set.map(([name]) => name));
-  const forged: string[] = [];
+  const remove = new Set<string>(OWNED_HEADERS.filter((name) => !ours.has(name)));
   for (const name of inboundNames) {
-    if (name.startsWith(IDENTITY_HEADER_PREFIX) && !ours.has(name)) forged.push(name);
+    if (name.startsWith(IDENTITY_HEADER_PREFIX) && !ours.has(name)) remove.add(name);
   }
-  return forged;
+  return [...remove];
 }

@@ -66,6 +66,10 @@ function unverifiedClaims(token: string): JWTPayload {
 }
 
 function toVerifiedToken(payload: JWTPayload): VerifiedToken {
+  // The subject becomes the agent id: revocation, history and policy entries match it as text.
+  if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 2048) {
+    throw invalid('the token sub must be a non-empty string');
+  }
   const cnf = (typeof payload.cnf === 'object' && payload.cnf !== null ? payload.cnf : {}) as {
     jkt?: unknown;
     'x5t#S256'?: unknown;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OWNED_HEADERS } from '../../src/decision/upstream-headers.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { agentMetadata, setHeaders } from '../support/envoy-client.js';
 import { signedCheck } from '../support/signed-check.js';
@@ -39,8 +40,19 @@ describe('an unsigned request', () => {
       'x-agent-verified': 'false',
       'x-agent-profile': 'unsigned',
     });
+    // The forged ones, and every identity header we own but did not set.
     expect(response.ok_response?.headers_to_remove?.sort()).toEqual(
-      ['x-agent-anything', 'x-agent-id', 'x-agent-owner', 'x-agent-trust'].sort(),
+      [
+        'x-agent-anything',
+        'x-agent-decision',
+        'x-agent-id',
+        'x-agent-key-id',
+        'x-agent-owner',
+        'x-agent-purpose',
+        'x-agent-trust',
+        'x-agent-workload',
+        'x-agent-zone',
+      ].sort(),
     );
   });
 
@@ -65,8 +77,26 @@ describe('a signed request', () => {
     expect(setHeaders(response)['x-agent-id']).toBe(check.key.didKey);
     expect(setHeaders(response)['x-agent-trust']).toBe('new');
     expect(response.ok_response?.headers_to_remove?.sort()).toEqual(
-      ['x-agent-anything', 'x-agent-owner'].sort(),
+      [
+        'x-agent-anything',
+        'x-agent-decision',
+        'x-agent-owner',
+        'x-agent-purpose',
+        'x-agent-workload',
+        'x-agent-zone',
+      ].sort(),
     );
+  });
+
+  it('has every identity header it does not set removed even when Envoy did not forward it', async () => {
+    const check = signedCheck(
+      { method: 'GET', url: 'https://api.example.com/' },
+      Math.floor(server.now / 1000),
+    );
+    const response = await server.client.check(check.request());
+    const set = Object.keys(setHeaders(response));
+    const removed = response.ok_response?.headers_to_remove ?? [];
+    expect([...set, ...removed].sort()).toEqual([...OWNED_HEADERS].sort());
   });
 
   it('sets identity headers with overwrite semantics, never appending', async () => {

@@ -47,11 +47,11 @@ async function oauthToken(
   return new SignJWT({
     cnf: { 'x5t#S256': pemCertificateThumbprint(client.pem) },
     scope: 'reports:read',
+    sub: 'client-42',
     ...claims,
   })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
     .setIssuer(options.issuer ?? IDP)
-    .setSubject('client-42')
     .setAudience(options.audience ?? AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.expiresIn ?? 300))
@@ -104,6 +104,13 @@ describe('an OAuth issuer with a static JWKS', () => {
       detail: 'the token audience is not accepted here',
     });
   });
+
+  it.each([123, '', '   ', { id: 'x' }])(
+    'denies a token whose sub is not a non-empty string (%j) with token_invalid',
+    async (sub) => {
+      expect(await reason(await oauthToken(EC, server.now, { sub }))).toBe('token_invalid');
+    },
+  );
 
   it('denies a token from an issuer it does not trust with token_invalid', async () => {
     expect(

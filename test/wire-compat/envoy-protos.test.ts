@@ -220,7 +220,10 @@ describe('a CheckResponse built by toCheckResponse, as Envoy decodes it', () => 
         ] as const
       ).map(overwrite),
     );
-    expect(response.ok_response?.headers_to_remove).toEqual(['x-agent-admin', 'x-agent-scope']);
+    // The forged inbound ones, and the one owned header (x-agent-decision) not set here.
+    expect(response.ok_response?.headers_to_remove?.sort()).toEqual(
+      ['x-agent-admin', 'x-agent-decision', 'x-agent-scope'].sort(),
+    );
     expect(plainStruct(response.dynamic_metadata)).toEqual({
       agent_authz: {
         decision: 'allow',
