@@ -67,6 +67,12 @@ describe('readSignatureAgent', () => {
       'credential_malformed',
     ],
     [
+      'a host ending with a dot (another origin for the same host)',
+      'a="https://a.example."',
+      '"signature-agent";key="a"',
+      'credential_malformed',
+    ],
+    [
       'a two-member dictionary covered whole',
       'a="https://a.example", b="https://b.example"',
       '"signature-agent"',

@@ -69,6 +69,13 @@ function directoryOrigin([value, params]: Item): string {
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
     throw new AuthzError('credential_malformed', 'Signature-Agent must name an origin only');
   }
+  // `https://crawler.example.` reaches the same host under another origin: one agent, one id.
+  if (url.hostname.endsWith('.')) {
+    throw new AuthzError(
+      'credential_malformed',
+      'Signature-Agent must not end its host with a dot',
+    );
+  }
   return url.origin;
 }
 

@@ -8,6 +8,11 @@ export interface AgentIdentity {
   readonly verified: boolean;
   readonly profile: Profile;
   readonly agentId?: string;
+  /**
+   * The id revocation, history, pins and rate limits are kept under: one per key for
+   * did:key/did:jwk whatever the encoding; the agent id otherwise.
+   */
+  readonly stateId?: string;
   readonly keyId?: string;
   readonly workload?: string;
   readonly zone?: string;

@@ -2,19 +2,55 @@ import type { DIDDocument } from 'did-resolver';
 import { z } from 'zod';
 import { FetchFailure } from './fetch/fetch-outcomes.js';
 
-const verificationMethod = z.looseObject({
-  id: z.string(),
-  type: z.string(),
-  controller: z.string().optional(),
-  publicKeyJwk: z.record(z.string(), z.unknown()).optional(),
-  publicKeyMultibase: z.string().optional(),
+/**
+ * Cached documents are bounded per entry, not only in number: unknown members are dropped and
+ * lists capped, so a hostile 64 KB document costs a few kilobytes in the cache at most.
+ */
+const MAX_METHODS = 16;
+const text = z.string().max(2048);
+
+/** JWK members key import reads; private members stay visible so the import can refuse them. */
+const JWK_MEMBERS = [
+  'kty',
+  'crv',
+  'x',
+  'y',
+  'n',
+  'e',
+  'use',
+  'alg',
+  'kid',
+  'd',
+  'p',
+  'q',
+  'dp',
+  'dq',
+  'qi',
+  'k',
+];
+
+const publicKeyJwk = z
+  .record(z.string(), z.unknown())
+  .transform((jwk) =>
+    Object.fromEntries(JWK_MEMBERS.filter((m) => m in jwk).map((m) => [m, jwk[m]])),
+  );
+
+const verificationMethod = z.object({
+  id: text,
+  type: text,
+  controller: text.optional(),
+  publicKeyJwk: publicKeyJwk.optional(),
+  publicKeyMultibase: text.optional(),
 });
-const relationship = z.array(z.union([z.string(), verificationMethod])).optional();
+const relationship = z
+  .array(z.union([text, verificationMethod]))
+  .max(MAX_METHODS)
+  .optional();
 
 /** The parts of a DID document (DID Core §5) that key selection reads, checked for shape. */
-const didDocument = z.looseObject({
-  id: z.string(),
-  verificationMethod: z.array(verificationMethod).optional(),
+const didDocument = z.object({
+  id: text,
+  verificationMethod: z.array(verificationMethod).max(MAX_METHODS).optional(),
   authentication: relationship,
   assertionMethod: relationship,
 });

@@ -2,6 +2,7 @@ import { type DIDResolver, parse, Resolver } from 'did-resolver';
 import { LRUCache } from 'lru-cache';
 import { AuthzError, isAuthzError } from '../errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
+import { canonicalAgentId } from './canonical-agent-id.js';
 import { resolveDidJwk } from './did-jwk-method.js';
 import { resolveDidKey } from './did-key-method.js';
 import { multikeyToJwk } from './multikey.js';
@@ -61,7 +62,12 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
       throw new AuthzError('key_unresolvable', `the DID did not resolve (${error})`);
     }
     const method = selectVerificationMethod(result.didDocument, parsed.did, keyId, relationships);
-    const key = { keyId, controller: parsed.did, ...importMethodKey(method) };
+    const key = {
+      keyId,
+      controller: parsed.did,
+      stateId: canonicalAgentId(parsed.did),
+      ...importMethodKey(method),
+    };
     const freshUntil = result.didResolutionMetadata.freshUntilMs;
     cache.set(keyId, {
       key,

@@ -10,6 +10,8 @@ export interface VerificationKey {
   readonly keyId: string;
   /** The agent the key belongs to: the DID without its fragment. */
   readonly controller: string;
+  /** The id the agent's state is kept under (see canonical-agent-id.ts); the controller else. */
+  readonly stateId?: string;
   /** Decided by the key type, never by the request. */
   readonly algorithm: SignatureAlgorithm;
   readonly key: KeyObject;

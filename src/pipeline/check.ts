@@ -103,7 +103,7 @@ async function recordOutcome(
 ): Promise<void> {
   if (!identity.verified || identity.agentId === undefined) return;
   try {
-    await deps.store.history.recordOutcome(identity.agentId, {
+    await deps.store.history.recordOutcome(identity.stateId ?? identity.agentId, {
       allowed,
       workload: identity.workload,
       atMs,

@@ -42,6 +42,7 @@ export async function verifySignedRequest(
     verified: true,
     profile: 'signed-request',
     agentId: key.controller,
+    stateId: key.stateId ?? key.controller,
     keyId: key.keyId,
     workload: request.source.principal || undefined,
     purpose: signedPurpose(request, signature),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Profile } from '../credentials/credential.js';
+import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
 import { compileGlob, ID_SEPARATORS, isGlob } from './glob.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
@@ -15,7 +16,7 @@ export function compilePolicy(
   const patternAgents: Array<{ pattern: RegExp; rule: AgentRule }> = [];
   for (const agent of document.agents) {
     const rule = compileAgent(agent);
-    if (rule.exact) exactAgents.set(agent.id, rule);
+    if (rule.exact) exactAgents.set(canonicalAgentId(agent.id), rule);
     else patternAgents.push({ pattern: compileGlob(agent.id, { stopAt: ID_SEPARATORS }), rule });
   }
   return deepFreeze({
@@ -30,7 +31,8 @@ export function compilePolicy(
     zonesByName: new Map(zones.map((zone) => [zone.name, zone])),
     exactAgents,
     patternAgents,
-    revoked: new Set(document.revoked),
+    // A revoked did:jwk is revoked under every encoding of its key.
+    revoked: new Set([...document.revoked, ...document.revoked.map(canonicalAgentId)]),
     source: {
       file: source.file,
       sha256: createHash('sha256').update(source.text).digest('hex'),

@@ -41,15 +41,16 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
     return { identity: zoned, rule: undefined };
   }
   const agentId = identity.agentId;
-  await checkRevoked(inputs, agentId);
+  const stateId = identity.stateId ?? agentId;
+  await checkRevoked(inputs, [agentId, stateId]);
   if (zone !== undefined && !zone.profiles.has(identity.profile)) {
     throw new AuthzError(
       'zone_denied',
       `zone ${zone.name} does not accept the ${identity.profile} profile`,
     );
   }
-  const rule = checkRegistration(policy, zone, agentId, inputs.nowMs);
-  const history = await inputs.store.history.get(agentId);
+  const rule = checkRegistration(policy, zone, agentId, stateId, inputs.nowMs);
+  const history = await inputs.store.history.get(stateId);
   if (history?.quarantined) {
     throw new AuthzError('workload_drift', 'the agent is quarantined after a workload drift');
   }
@@ -83,16 +84,15 @@ export async function applyAgentLimits(
 ): Promise<AgentIdentity> {
   const { rule, identity } = admission;
   if (rule === undefined || identity.agentId === undefined) return identity;
-  const drifted = rule.bindWorkload
-    ? await checkPinnedWorkload(inputs, rule, identity.agentId)
-    : false;
-  if (rule.rateLimit !== undefined) await checkRateLimit(inputs, rule, identity.agentId);
+  const stateId = identity.stateId ?? identity.agentId;
+  const drifted = rule.bindWorkload ? await checkPinnedWorkload(inputs, rule, stateId) : false;
+  if (rule.rateLimit !== undefined) await checkRateLimit(inputs, rule, stateId);
   return drifted ? { ...identity, drifted } : identity;
 }
 
-async function checkRevoked(inputs: PolicyInputs, agentId: string): Promise<void> {
+async function checkRevoked(inputs: PolicyInputs, agentIds: readonly string[]): Promise<void> {
   const { keyId, tokenId } = inputs.identity;
-  const ids = [agentId, keyId, tokenId].filter((id): id is string => id !== undefined);
+  const ids = [...agentIds, keyId, tokenId].filter((id): id is string => id !== undefined);
   if (
     ids.some((id) => inputs.policy.revoked.has(id)) ||
     (await inputs.store.revocations.anyRevoked(ids))
@@ -105,9 +105,10 @@ function checkRegistration(
   policy: Policy,
   zone: Zone | undefined,
   agentId: string,
+  stateId: string,
   nowMs: number,
 ): AgentRule | undefined {
-  const rule = findAgentRule(policy, agentId);
+  const rule = findAgentRule(policy, agentId, stateId);
   if (rule === undefined) {
     if (zone?.unknownAgents === 'deny') {
       throw new AuthzError('agent_unknown', `zone ${zone.name} admits registered agents only`);

@@ -17,6 +17,8 @@ const expired = generateAgentKey();
 const limited = generateAgentKey();
 const revoked = generateAgentKey();
 const ledgerJwk = generateAgentKey();
+const restrictedJwk = generateAgentKey();
+const revokedJwk = generateAgentKey({ type: 'p256' });
 
 const POLICY = `
 trust: { knownAfter: { requests: 3, age: 10m } }
@@ -42,8 +44,9 @@ agents:
   - { id: ${reader.didKey}, zones: [payments], scopes: [payments:read] }
   - { id: ${expired.didKey}, expires: 2027-01-01 }
   - { id: ${limited.didKey}, rateLimit: 2/s }
+  - { id: ${restrictedJwk.didJwk}, zones: [public] }
   - { id: "did:jwk:*", zones: [ledger] }
-revoked: [${revoked.didKey}]
+revoked: [${revoked.didKey}, ${revokedJwk.didJwk}]
 `;
 
 const app = usePolicyApp(POLICY);
@@ -194,5 +197,31 @@ describe('an agent no entry names', () => {
     expect(await trustOf()).toBe('new'); // three allowed requests, but not yet ten minutes
     app.server.now += 10 * 60_000;
     expect(await trustOf()).toBe('known');
+  });
+});
+
+/** The same public key as another did:jwk: members reordered and an extra one added. */
+function reencoded(key: AgentKey): string {
+  const jwk = { ...Object.fromEntries(Object.entries(key.publicJwk).reverse()), use: 'sig' };
+  return `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}#0`;
+}
+
+describe('a did:jwk written another way', () => {
+  it('is still the agent its exact entry names', async () => {
+    const keyId = reencoded(restrictedJwk);
+    expect(keyId).not.toBe(restrictedJwk.didJwkKeyId);
+    // Without its exact entry it would fall to "did:jwk:*" and be allowed into the ledger.
+    expect(reasonOf(await send(restrictedJwk, '/ledger/1', BILLING_API, keyId))).toBe(
+      'zone_denied',
+    );
+  });
+
+  it('is still revoked', async () => {
+    expect(reasonOf(await send(revokedJwk, '/catalog', BILLING_API, reencoded(revokedJwk)))).toBe(
+      'agent_revoked',
+    );
+    expect(reasonOf(await send(revokedJwk, '/catalog', BILLING_API, revokedJwk.keyId))).toBe(
+      'agent_revoked',
+    );
   });
 });
