@@ -19,7 +19,7 @@ export function compileGlob(pattern: string, options: GlobOptions = {}): RegExp 
   const star = options.stopAt ? `[^${escapeClass(options.stopAt)}]*` : '.*';
   const source = pattern
     .split('**')
-    .map((part) => part.split('*').map(escape).join(star))
+    .map((part) => part.split('*').map(escapeLiteral).join(star))
     .join('.*');
   return new RegExp(`^${source}$`, options.ignoreCase ? 'i' : '');
 }
@@ -28,7 +28,7 @@ export function isGlob(pattern: string): boolean {
   return pattern.includes('*');
 }
 
-function escape(literal: string): string {
+function escapeLiteral(literal: string): string {
   return literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
