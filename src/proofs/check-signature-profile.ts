@@ -9,7 +9,7 @@ export type { SignatureWindow };
 /** A signature that meets its profile, with the facts later stages need. */
 export interface ProfiledSignature {
   readonly keyId: string;
-  /** Absent only for Web Bot Auth, whose replay key is then the signature itself. */
+  /** Absent only for Web Bot Auth, whose replay key is then the signature base. */
   readonly nonce: string | undefined;
   /** Epoch ms after which this signature is refused anyway: replay entries may go then. */
   readonly acceptableUntilMs: number;

@@ -15,7 +15,7 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
  * draft's minimum coverage is accepted — `@authority` (or `@target-uri`), the Signature-Agent
  * member that names the key directory when the header is present, and any header the policy
  * marks as signed. The nonce is optional here (the draft says SHOULD); without one the replay
- * key is the signature itself (see verifySignedRequest).
+ * key is the signature base (see verifySignedRequest).
  */
 export function checkWebBotAuthProfile(
   request: AuthzRequest,
