@@ -132,7 +132,11 @@ function createTokenDeps(
     onJwksError: (issuer, error) =>
       logger.warn({ issuer, err: error }, 'issuer keys could not be fetched'),
   });
-  const verify = createTokenVerifier(issuers, { clockSkewMs: tokens.clockSkew, clock });
+  const verify = createTokenVerifier(issuers, {
+    clockSkewMs: tokens.clockSkew,
+    clock,
+    agentIdClaim: tokens.agentIdClaim,
+  });
   return {
     verify: cacheVerifiedTokens(verify, {
       max: tokens.cacheSize,

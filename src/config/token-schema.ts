@@ -60,6 +60,11 @@ export const tokensSchema = z
       .array(z.string().min(1))
       .prefault([])
       .describe('accepted `aud` values for issuers that do not list their own'),
+    agentIdClaim: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'expected a claim name such as sub or client_id')
+      .prefault('sub')
+      .describe('the token claim whose string value is the agent id (x-agent-id)'),
     requireBinding: z
       .boolean()
       .prefault(true)

@@ -17,18 +17,21 @@ export interface TrustedIssuer {
 export interface TokenVerifierOptions {
   readonly clockSkewMs: number;
   readonly clock: Clock;
+  /** The claim whose value is the agent id; `sub` unless configured otherwise. */
+  readonly agentIdClaim?: string;
 }
 
 /**
  * Verifies access tokens (RFC 9068 shape) with jose: the issuer must be configured, the
  * signature must verify with one of its keys under an allowed algorithm, and `aud`, `exp`,
- * `nbf` and `iat` must hold within the clock skew. `sub` and `exp` are required.
+ * `nbf` and `iat` must hold within the clock skew. `exp` and the agent id claim are required.
  */
 export function createTokenVerifier(
   issuers: readonly TrustedIssuer[],
   options: TokenVerifierOptions,
 ): TokenVerifier {
   const byIss = new Map(issuers.map((issuer) => [issuer.iss, issuer]));
+  const agentIdClaim = options.agentIdClaim ?? 'sub';
   return async (token) => {
     const issuer = byIss.get(String(unverifiedClaims(token).iss));
     if (issuer === undefined) throw invalid('the token issuer is not trusted here');
@@ -42,7 +45,7 @@ export function createTokenVerifier(
         algorithms: [...issuer.algorithms],
         clockTolerance: options.clockSkewMs / 1000,
         currentDate: new Date(nowMs),
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', agentIdClaim],
       }));
       // RFC 9449 §4.2: a proof is not an access token, even when its signer is an issuer.
       if (protectedHeader.typ?.toLowerCase() === 'dpop+jwt')
@@ -53,7 +56,7 @@ export function createTokenVerifier(
     if (typeof payload.iat === 'number' && payload.iat * 1000 - nowMs > options.clockSkewMs) {
       throw new AuthzError('not_yet_valid', 'the token was issued in the future');
     }
-    return toVerifiedToken(payload);
+    return toVerifiedToken(payload, agentIdClaim);
   };
 }
 
@@ -65,10 +68,11 @@ function unverifiedClaims(token: string): JWTPayload {
   }
 }
 
-function toVerifiedToken(payload: JWTPayload): VerifiedToken {
-  // The subject becomes the agent id: revocation, history and policy entries match it as text.
-  if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 2048) {
-    throw invalid('the token sub must be a non-empty string');
+function toVerifiedToken(payload: JWTPayload, agentIdClaim: string): VerifiedToken {
+  // The claim becomes the agent id: revocation, history and policy entries match it as text.
+  const agentId = payload[agentIdClaim];
+  if (typeof agentId !== 'string' || agentId.trim() === '' || agentId.length > 2048) {
+    throw invalid(`the token ${agentIdClaim} must be a non-empty string`);
   }
   const cnf = (typeof payload.cnf === 'object' && payload.cnf !== null ? payload.cnf : {}) as {
     jkt?: unknown;
@@ -83,7 +87,7 @@ function toVerifiedToken(payload: JWTPayload): VerifiedToken {
   }
   return {
     issuer: payload.iss!,
-    subject: payload.sub!,
+    subject: agentId,
     expiresAtMs: payload.exp! * 1000,
     ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
     ...(typeof payload.scope === 'string'

@@ -70,6 +70,28 @@ beforeAll(async () => {
   client = await ca.issue({ commonName: 'client-42' });
 });
 
+describe('an issuer whose agents are named by another claim', () => {
+  const issuers = [{ issuer: IDP, jwks: { keys: [EC.jwk] }, audiences: [AUDIENCE] }];
+  const server = useTestApp([
+    `--issuers=${JSON.stringify(issuers)}`,
+    '--tokens.agent-id-claim=client_id',
+  ]);
+
+  it('takes the agent id from tokens.agentIdClaim', async () => {
+    const response = await check(
+      server,
+      await oauthToken(EC, server.now, { client_id: 'partner-7' }),
+    );
+    expect(setHeaders(response)['x-agent-id']).toBe('partner-7');
+  });
+
+  it('denies token_invalid when that claim is missing', async () => {
+    expect(problem(await check(server, await oauthToken(EC, server.now))).reason).toBe(
+      'token_invalid',
+    );
+  });
+});
+
 describe('an OAuth issuer with a static JWKS', () => {
   const issuers = [{ issuer: IDP, jwks: { keys: [EC.jwk, RSA.jwk] }, audiences: [AUDIENCE] }];
   const server = useTestApp([`--issuers=${JSON.stringify(issuers)}`]);
