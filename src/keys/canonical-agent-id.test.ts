@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../agent/index.js';
-import { canonicalAgentId } from './canonical-agent-id.js';
+import { canonicalAgentId, canonicalKeyId } from './canonical-agent-id.js';
 
 const didJwk = (jwk: object) => `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}`;
 
@@ -16,6 +16,21 @@ describe('canonicalAgentId', () => {
       expect(canonicalAgentId(key.didKey)).toBe(key.didKey);
     },
   );
+
+  it('maps a P-256 did:jwk with zero-padded coordinates to the same did:key', () => {
+    const key = generateAgentKey({ type: 'p256' });
+    const pad = (coordinate: string) =>
+      Buffer.concat([Buffer.of(0), Buffer.from(coordinate, 'base64url')]).toString('base64url');
+    const padded = { ...key.publicJwk, y: pad(key.publicJwk.y!) };
+    expect(canonicalAgentId(didJwk(padded))).toBe(key.didKey);
+  });
+
+  it('maps a did:jwk key id to the did:key key id', () => {
+    const key = generateAgentKey();
+    expect(canonicalKeyId(key.didJwkKeyId)).toBe(key.keyId);
+    expect(canonicalKeyId(key.keyId)).toBe(key.keyId);
+    expect(canonicalKeyId('did:web:a.example#k')).toBe('did:web:a.example#k');
+  });
 
   it('leaves other ids, and did:jwk it cannot read, unchanged', () => {
     expect(canonicalAgentId('did:web:agents.example.com')).toBe('did:web:agents.example.com');

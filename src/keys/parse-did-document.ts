@@ -4,7 +4,8 @@ import { FetchFailure } from './fetch/fetch-outcomes.js';
 
 /**
  * Cached documents are bounded per entry, not only in number: unknown members are dropped and
- * lists capped, so a hostile 64 KB document costs a few kilobytes in the cache at most.
+ * lists and strings capped (16 methods, 2048 characters), so what a hostile document leaves in
+ * the cache is bounded per entry.
  */
 const MAX_METHODS = 16;
 const text = z.string().max(2048);
@@ -32,7 +33,11 @@ const JWK_MEMBERS = [
 const publicKeyJwk = z
   .record(z.string(), z.unknown())
   .transform((jwk) =>
-    Object.fromEntries(JWK_MEMBERS.filter((m) => m in jwk).map((m) => [m, jwk[m]])),
+    Object.fromEntries(
+      JWK_MEMBERS.filter(
+        (m) => typeof jwk[m] === 'string' && (jwk[m] as string).length <= 2048,
+      ).map((m) => [m, jwk[m]]),
+    ),
   );
 
 const verificationMethod = z.object({

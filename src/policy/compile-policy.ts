@@ -5,6 +5,7 @@ import { deepFreeze } from '../lib/deep-freeze.js';
 import { compileGlob, ID_SEPARATORS, isGlob } from './glob.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
 import type { AgentDocument, PolicyDocument, ZoneDocument } from './policy-schema.js';
+import { revocationIds } from './revocation-ids.js';
 
 /** Turns a validated policy document into the structure the check reads, once per load. */
 export function compilePolicy(
@@ -31,8 +32,7 @@ export function compilePolicy(
     zonesByName: new Map(zones.map((zone) => [zone.name, zone])),
     exactAgents,
     patternAgents,
-    // A revoked did:jwk is revoked under every encoding of its key.
-    revoked: new Set([...document.revoked, ...document.revoked.map(canonicalAgentId)]),
+    revoked: new Set(document.revoked.flatMap(revocationIds)),
     source: {
       file: source.file,
       sha256: createHash('sha256').update(source.text).digest('hex'),

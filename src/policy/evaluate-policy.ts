@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgentIdentity } from '../decision/decision.js';
 import { AuthzError } from '../errors.js';
+import { canonicalAgentId, canonicalKeyId } from '../keys/canonical-agent-id.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { Store } from '../store/store.js';
 import { findAgentRule } from './find-agent-rule.js';
@@ -41,7 +42,7 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
     return { identity: zoned, rule: undefined };
   }
   const agentId = identity.agentId;
-  const stateId = identity.stateId ?? agentId;
+  const stateId = identity.stateId ?? canonicalAgentId(agentId);
   await checkRevoked(inputs, [agentId, stateId]);
   if (zone !== undefined && !zone.profiles.has(identity.profile)) {
     throw new AuthzError(
@@ -71,7 +72,7 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
       `zone ${zone.name} needs trust ${zone.minTrust}; the agent is ${trust}`,
     );
   }
-  return { identity: { ...zoned, trust, owner: rule?.owner }, rule };
+  return { identity: { ...zoned, stateId, trust, owner: rule?.owner }, rule };
 }
 
 /**
@@ -92,7 +93,8 @@ export async function applyAgentLimits(
 
 async function checkRevoked(inputs: PolicyInputs, agentIds: readonly string[]): Promise<void> {
   const { keyId, tokenId } = inputs.identity;
-  const ids = [...agentIds, keyId, tokenId].filter((id): id is string => id !== undefined);
+  const keyIds = keyId === undefined ? [] : [keyId, canonicalKeyId(keyId)];
+  const ids = [...agentIds, ...keyIds, tokenId].filter((id): id is string => id !== undefined);
   if (
     ids.some((id) => inputs.policy.revoked.has(id)) ||
     (await inputs.store.revocations.anyRevoked(ids))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateAgentKey } from '../agent/index.js';
 import { ConfigError } from '../errors.js';
 import { findAgentRule } from './find-agent-rule.js';
 import { DEFAULT_POLICY, parsePolicy } from './load-policy.js';
@@ -46,6 +47,13 @@ describe('parsePolicy', () => {
     expect(findAgentRule(policy, 'did:web:b.example.com')?.owner).toBe('first');
     expect(findAgentRule(policy, 'did:web:other.org')?.owner).toBe('second');
     expect(findAgentRule(policy, 'did:key:z6Mk')).toBeUndefined();
+  });
+
+  it('refuses the same key listed as did:key and as did:jwk', () => {
+    const key = generateAgentKey();
+    expect(errorOf(`agents:\n  - id: ${key.didKey}\n  - id: ${key.didJwk}\n`)).toContain(
+      'agents.1.id: duplicate agent id',
+    );
   });
 
   it.each([

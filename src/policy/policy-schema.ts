@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
+import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 
 const PROFILES = ['signed-request', 'dpop', 'mtls'] as const;
 export const TRUST_LEVELS = ['new', 'known', 'trusted'] as const;
@@ -109,14 +110,16 @@ export const policySchema = z
     });
     const agentIds = new Set<string>();
     policy.agents.forEach((agent, index) => {
-      if (agentIds.has(agent.id)) {
+      // A did:jwk and the did:key of the same key are one agent.
+      const canonical = canonicalAgentId(agent.id);
+      if (agentIds.has(canonical)) {
         context.addIssue({
           code: 'custom',
           path: ['agents', index, 'id'],
           message: 'duplicate agent id',
         });
       }
-      agentIds.add(agent.id);
+      agentIds.add(canonical);
       agent.zones?.forEach((zone, zoneIndex) => {
         if (!zoneNames.has(zone)) {
           context.addIssue({

@@ -16,6 +16,11 @@ describe('matchingPath', () => {
     ['/', '/'],
     ['', '/'],
     ['payments/1', '/payments/1'],
+    ['/public/..;/payments/1', '/payments/1'],
+    ['/%70ayments/1', '/payments/1'],
+    ['/public/..%2fpayments/1', '/payments/1'],
+    ['/public/..%5cpayments/1', '/payments/1'],
+    ['/payments;jsessionid=x/1', '/payments/1'],
   ])('matches %s as %s', (path, expected) => {
     expect(matchingPath(path)).toBe(expected);
   });

@@ -35,20 +35,26 @@ function hostOf(authority: string): string {
 }
 
 /**
- * The path zones are matched against, read the way the most lenient upstream would: `\` as `/`,
- * repeated slashes merged, `.` and `..` segments (also percent-encoded) removed as in RFC 3986
- * §5.2.4. So `/public/../payments` or `/\payments` cannot borrow the public zone's rules.
+ * The path zones are matched against, read the way lenient upstreams may read it: percent
+ * escapes decoded (so `%2e%2e`, `%2f`, `%5c` and `%70ayments` count as what they spell), `\` as
+ * `/`, `;params` dropped from segments (Tomcat, Jetty), repeated slashes merged, and `.`/`..`
+ * removed as in RFC 3986 §5.2.4. So `/public/../payments`, `/\payments` or `/public/..;/payments`
+ * cannot borrow the public zone's rules. Prefer `context_extensions.zone` where you can.
  */
 export function matchingPath(path: string): string {
-  const slashed = path.replace(/\\/g, '/');
-  const segments = (slashed.startsWith('/') ? slashed : `/${slashed}`).split('/');
+  const decoded = path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+  const slashed = decoded.replace(/\\/g, '/');
+  const segments = (slashed.startsWith('/') ? slashed : `/${slashed}`)
+    .split('/')
+    .map((segment) => segment.split(';')[0]!);
   const output: string[] = [];
-  for (const raw of segments.slice(1)) {
-    const segment = raw.replace(/%2e/gi, '.');
+  for (const segment of segments.slice(1)) {
     if (segment === '..') output.pop();
-    else if (segment !== '.' && segment !== '') output.push(raw);
+    else if (segment !== '.' && segment !== '') output.push(segment);
   }
-  const last = segments.at(-1)?.replace(/%2e/gi, '.');
+  const last = segments.at(-1);
   const trailing = segments.length > 1 && (last === '' || last === '.' || last === '..');
   return `/${output.join('/')}${trailing && output.length > 0 ? '/' : ''}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AgentKey, generateAgentKey } from '../../src/agent/index.js';
+import { revoke, unrevoke } from '../../src/policy/revocation-ids.js';
 import {
   agentMetadata,
   problem,
@@ -19,6 +20,7 @@ const revoked = generateAgentKey();
 const ledgerJwk = generateAgentKey();
 const restrictedJwk = generateAgentKey();
 const revokedJwk = generateAgentKey({ type: 'p256' });
+const revokedByKeyId = generateAgentKey();
 
 const POLICY = `
 trust: { knownAfter: { requests: 3, age: 10m } }
@@ -46,7 +48,7 @@ agents:
   - { id: ${limited.didKey}, rateLimit: 2/s }
   - { id: ${restrictedJwk.didJwk}, zones: [public] }
   - { id: "did:jwk:*", zones: [ledger] }
-revoked: [${revoked.didKey}, ${revokedJwk.didJwk}]
+revoked: [${revoked.didKey}, ${revokedJwk.didJwk}, "${revokedByKeyId.keyId}"]
 `;
 
 const app = usePolicyApp(POLICY);
@@ -214,6 +216,33 @@ describe('a did:jwk written another way', () => {
     expect(reasonOf(await send(restrictedJwk, '/ledger/1', BILLING_API, keyId))).toBe(
       'zone_denied',
     );
+  });
+
+  it('is still revoked with zero-padded P-256 coordinates', async () => {
+    const pad = (coordinate: string) =>
+      Buffer.concat([Buffer.of(0), Buffer.from(coordinate, 'base64url')]).toString('base64url');
+    const padded = { ...revokedJwk.publicJwk, y: pad(revokedJwk.publicJwk.y!) };
+    const keyId = `did:jwk:${Buffer.from(JSON.stringify(padded)).toString('base64url')}#0`;
+    expect(reasonOf(await send(revokedJwk, '/catalog', BILLING_API, keyId))).toBe('agent_revoked');
+  });
+
+  it('is still revoked when the policy revoked the did:key key id', async () => {
+    const asJwk = revokedByKeyId.didJwkKeyId;
+    expect(reasonOf(await send(revokedByKeyId, '/catalog', BILLING_API, asJwk))).toBe(
+      'agent_revoked',
+    );
+  });
+
+  it('is still revoked when the store revoked another encoding of it', async () => {
+    const agent = generateAgentKey();
+    await revoke(app.server.app.store.revocations, agent.didJwk);
+    expect(reasonOf(await send(agent, '/catalog', BILLING_API, reencoded(agent)))).toBe(
+      'agent_revoked',
+    );
+    expect(reasonOf(await send(agent, '/catalog', BILLING_API, agent.keyId))).toBe('agent_revoked');
+    expect(await unrevoke(app.server.app.store.revocations, agent.didJwk)).toBe(true);
+    // Now the did:jwk pattern's zone applies again.
+    expect(reasonOf(await send(agent, '/ledger/1', BILLING_API, reencoded(agent)))).toBe('allowed');
   });
 
   it('is still revoked', async () => {

@@ -7,6 +7,7 @@ import { signedCheck } from '../support/signed-check.js';
 import { didIssuer, issuedToken } from '../support/token-check.js';
 
 const SUBJECT = 'did:web:agents.example.com:billing';
+const JWK_AGENT = generateAgentKey();
 const issuer = didIssuer();
 const app = usePolicyApp(
   `
@@ -19,6 +20,8 @@ agents:
   - id: ${SUBJECT}
     owner: team-billing
     scopes: [orders:read, orders:write]
+  - id: ${JWK_AGENT.didJwk}
+    owner: team-jwk
 `,
   issuer.flags,
 );
@@ -53,6 +56,30 @@ function dpopCheck(scope: string, jti?: string): { send: () => Promise<UpstreamC
       ),
   };
 }
+
+describe('a token whose sub is a did:jwk', () => {
+  it('finds the exact entry of that key whatever the encoding', async () => {
+    const reordered = Object.fromEntries(Object.entries(JWK_AGENT.publicJwk).reverse());
+    const sub = `did:jwk:${Buffer.from(JSON.stringify(reordered)).toString('base64url')}`;
+    const agent = generateAgentKey({ type: 'p256' });
+    const token = issuedToken(issuer.key, seconds(), { bindKey: agent.publicJwk, subject: sub });
+    const proof = createDpopProof({
+      privateJwk: agent.privateJwk,
+      method: 'GET',
+      url: 'https://api.example.com/reports',
+      accessToken: token,
+      iat: seconds(),
+    });
+    const response = await app.server.client.check(
+      envoyCheckRequest({
+        method: 'GET',
+        url: 'https://api.example.com/reports',
+        headers: { authorization: `DPoP ${token}`, dpop: proof },
+      }),
+    );
+    expect(setHeaders(response)).toMatchObject({ 'x-agent-id': sub, 'x-agent-owner': 'team-jwk' });
+  });
+});
 
 describe('the policy applied to token profiles', () => {
   it("registers the agent by the token's sub and tags it with the policy's owner", async () => {

@@ -72,16 +72,19 @@ describe('a zone chosen by its match rules', () => {
   });
 
   it('matches the path after resolving dot segments, so /public/../payments is the payments zone', async () => {
-    for (const path of [
+    for (const rawPath of [
       '/public/../payments/7',
       '/public/%2e%2e/payments/7',
       '//payments//7',
       '/\\payments/7',
+      '/public/..;/payments/7',
+      '/public/..%2fpayments/7',
+      '/%70ayments/7',
     ]) {
       const response = await check(
-        envoyCheckRequest({ method: 'GET', url: `https://api.example.com${path}` }),
+        envoyCheckRequest({ method: 'GET', url: 'https://api.example.com/', rawPath }),
       );
-      expect(denied(response).reason, path).toBe('credential_missing');
+      expect(denied(response).reason, rawPath).toBe('credential_missing');
     }
   });
 

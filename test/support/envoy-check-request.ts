@@ -12,6 +12,8 @@ export interface RequestShape {
   principal?: string;
   certificate?: string;
   contextExtensions?: Record<string, string>;
+  /** `:path` exactly as a client sent it (URL parsing would resolve `..` and `\\`). */
+  rawPath?: string;
 }
 
 /**
@@ -21,11 +23,12 @@ export interface RequestShape {
  */
 export function envoyCheckRequest(shape: RequestShape): object {
   const url = new URL(shape.url);
+  const target = shape.rawPath ?? `${url.pathname}${url.search}`;
   const requestId = randomUUID();
   const body = shape.body === undefined ? undefined : Buffer.from(shape.body);
   const lines: Array<[string, string]> = [
     [':authority', url.host],
-    [':path', `${url.pathname}${url.search}`],
+    [':path', target],
     [':method', shape.method],
     [':scheme', url.protocol.slice(0, -1)],
     ['user-agent', 'agent-authz-test/1.0'],
@@ -42,7 +45,7 @@ export function envoyCheckRequest(shape: RequestShape): object {
   const http: Record<string, unknown> = {
     id: requestId,
     method: shape.method,
-    path: `${url.pathname}${url.search}`,
+    path: target,
     host: url.host,
     scheme: url.protocol.slice(0, -1),
     protocol: 'HTTP/1.1',
