@@ -5,7 +5,7 @@ import type { Config } from '../config/config-schema.js';
 import { TOKEN_ALGORITHMS } from '../config/token-schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { TrustedIssuer } from '../proofs/verify-access-token.js';
-import { fetchJwks } from './fetch-jwks.js';
+import { createJwksFetcher } from './fetch-jwks.js';
 import { createDidIssuerKeyResolver } from './resolve-did-issuer-key.js';
 import {
   createRemoteJwksKeyResolver,
@@ -50,13 +50,13 @@ export function createTrustedIssuers(
     } else if (issuer.jwks !== undefined) {
       getKey = createStaticJwksKeyResolver(issuer.jwks as unknown as JSONWebKeySet);
     } else {
+      const fetchJwks = createJwksFetcher({
+        timeoutMs: tokens.jwks.timeout,
+        maxBytes: tokens.jwks.maxBytes,
+        ca,
+      });
       const remote = createRemoteJwksKeyResolver({
-        fetch: () =>
-          fetchJwks(issuer.jwksUri!, {
-            timeoutMs: tokens.jwks.timeout,
-            maxBytes: tokens.jwks.maxBytes,
-            ca,
-          }),
+        fetch: () => fetchJwks(issuer.jwksUri!),
         refreshIntervalMs: tokens.jwks.refreshInterval,
         cooldownMs: tokens.jwks.cooldown,
         clock: options.clock,

@@ -1,68 +1,47 @@
-import { request } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import type { JSONWebKeySet } from 'jose';
+import { createHttpsFetcher } from './fetch/fetch-https-document.js';
+import { createFetchCounters, FetchFailure } from './fetch/fetch-outcomes.js';
+import { operatorLookup } from './fetch/resolve-public-address.js';
 
 export interface FetchJwksOptions {
-  /** The whole fetch — connect, TLS, response — must finish within this. */
+  /** The whole fetch — DNS, connect, TLS, response — must finish within this. */
   readonly timeoutMs: number;
   readonly maxBytes: number;
   /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
   readonly ca?: string | undefined;
 }
 
-/** Fetches a JWKS: the status, size, time or JSON shape of the answer is why it was refused. */
-export class JwksFetchError extends Error {
-  override readonly name = 'JwksFetchError';
-}
+const JWKS_MEDIA_TYPES = ['application/jwk-set+json', 'application/json'];
 
 /**
- * GET a JSON Web Key Set over HTTPS. Only a 200 counts, redirects are not followed, the body is
- * cut off at `maxBytes`, and the fetch is abandoned at `timeoutMs`. TLS is always verified.
+ * Fetches an issuer's JSON Web Key Set through the same HTTPS client as DID documents and key
+ * directories: only a 200 counts, no redirects, the size capped, one deadline, TLS always
+ * verified. The URL is the operator's, so private addresses and the hosts file are allowed.
  */
-export function fetchJwks(uri: string, options: FetchJwksOptions): Promise<JSONWebKeySet> {
-  const url = new URL(uri);
-  if (url.protocol !== 'https:') return Promise.reject(new JwksFetchError('not an https URL'));
-  return new Promise((resolve, reject) => {
-    const fail = (message: string) => {
-      clearTimeout(timer);
-      call.destroy();
-      reject(new JwksFetchError(`${url.origin}${url.pathname}: ${message}`));
-    };
-    const call = request(url, {
-      method: 'GET',
-      headers: { accept: 'application/jwk-set+json, application/json' },
-      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
-    });
-    const timer = setTimeout(
-      () => fail(`no answer within ${options.timeoutMs} ms`),
-      options.timeoutMs,
-    );
-    call.on('error', (error) => fail(error.message));
-    call.on('response', (response) => {
-      if (response.statusCode !== 200) return fail(`status ${response.statusCode}`);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) fail(`larger than ${options.maxBytes} bytes`);
-        else chunks.push(chunk);
-      });
-      response.on('error', (error) => fail(error.message));
-      response.on('end', () => {
-        clearTimeout(timer);
-        try {
-          resolve(asKeySet(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        } catch (error) {
-          reject(new JwksFetchError(`${url.origin}${url.pathname}: ${(error as Error).message}`));
-        }
-      });
-    });
-    call.end();
+export function createJwksFetcher(
+  options: FetchJwksOptions,
+): (uri: string) => Promise<JSONWebKeySet> {
+  const fetcher = createHttpsFetcher({
+    timeoutMs: options.timeoutMs,
+    maxBytes: options.maxBytes,
+    allowPrivateNetworks: true,
+    allowedHosts: [],
+    maxConcurrent: 2,
+    extraCa: options.ca,
+    lookup: operatorLookup,
+    counters: createFetchCounters(),
   });
+  return async (uri) => asKeySet((await fetcher(new URL(uri), JWKS_MEDIA_TYPES)).body);
 }
 
-function asKeySet(value: unknown): JSONWebKeySet {
+function asKeySet(body: Buffer): JSONWebKeySet {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new FetchFailure('invalid', 'the JWKS is not JSON', { cause: error });
+  }
   const keys = (value as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new JwksFetchError('not a JWKS (no "keys" array)');
+  if (!Array.isArray(keys)) throw new FetchFailure('invalid', 'not a JWKS (no "keys" array)');
   return { keys: keys.filter((key) => typeof key === 'object' && key !== null) };
 }

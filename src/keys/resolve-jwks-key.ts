@@ -6,16 +6,15 @@ import {
   type JWSHeaderParameters,
   type KeyObject,
 } from 'jose';
-import { AuthzError } from '../errors.js';
+import { AuthzError, isAuthzError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import { hasSecretMembers } from './verification-key.js';
 
 /** Finds the key a token was signed with, from its protected header. */
 export type IssuerKeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | KeyObject>;
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 
-/** Private (RFC 7518 §6) and symmetric members: a key set that publishes them is not trusted. */
-const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** A key set that could not be fetched is tried again after this, not on every request. */
 const RETRY_AFTER_FAILURE_MS = 1000;
 
@@ -23,9 +22,7 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 function publicKeysOnly(jwks: JSONWebKeySet): LocalKeySet {
   const keys = jwks.keys.filter(
     (key) =>
-      ['EC', 'OKP', 'RSA'].includes(String(key.kty)) &&
-      !SECRET_MEMBERS.some((member) => member in key) &&
-      key.use !== 'enc',
+      ['EC', 'OKP', 'RSA'].includes(String(key.kty)) && !hasSecretMembers(key) && key.use !== 'enc',
   );
   return createLocalJWKSet({ keys });
 }
@@ -116,10 +113,6 @@ async function lookUp(local: LocalKeySet, header: JWSHeaderParameters): Promise<
     }
     throw new AuthzError('key_unresolvable', 'the issuer key cannot be used', { cause: error });
   }
-}
-
-function isAuthzError(error: unknown): error is AuthzError {
-  return error instanceof AuthzError;
 }
 
 function unavailable(cause?: unknown): AuthzError {

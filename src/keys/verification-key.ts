@@ -17,8 +17,12 @@ export interface VerificationKey {
   readonly key: KeyObject;
 }
 
-/** Private JWK members (RFC 7518 §6): a document that publishes them is refused. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+/** Private (RFC 7518 §6) and symmetric members: a published key carrying any is refused. */
+const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+export function hasSecretMembers(jwk: object): boolean {
+  return SECRET_MEMBERS.some((member) => member in jwk);
+}
 
 /** SPEC §2.1: DID keys sign with Ed25519 or P-256; RSA-PSS is for Web Bot Auth directories. */
 export const DID_ALGORITHMS: readonly SignatureAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
@@ -34,7 +38,7 @@ export function importPublicJwk(
   jwk: Record<string, unknown>,
   allowed: readonly SignatureAlgorithm[],
 ): { algorithm: SignatureAlgorithm; key: KeyObject } {
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
+  if (hasSecretMembers(jwk)) {
     throw new AuthzError('key_unresolvable', 'the published key contains private key material');
   }
   const algorithm = algorithmForJwk(jwk);

@@ -1,7 +1,6 @@
 import { checkCertificateBinding, checkKeyBinding } from '../binding/check-token-binding.js';
 import type { TokenCredential } from '../credentials/parse-token-headers.js';
 import type { AgentIdentity } from '../decision/decision.js';
-import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import type { VerifiedToken } from '../proofs/verified-token.js';
 import { verifyDpopProof } from '../proofs/verify-dpop-proof.js';
 import { replayKey } from '../replay/check-replay.js';
@@ -68,7 +67,7 @@ function tokenIdentity(
     verified: true,
     profile,
     agentId: token.subject,
-    stateId: canonicalAgentId(token.subject),
+    stateId: token.subjectStateId,
     ...(keyId === undefined ? {} : { keyId }),
     workload: request.source.principal || undefined,
     ...(token.scopes === undefined ? {} : { scopes: token.scopes }),

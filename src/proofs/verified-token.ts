@@ -1,8 +1,10 @@
 /** An access token whose signature, issuer, audience and lifetime have been verified. */
 export interface VerifiedToken {
   readonly issuer: string;
-  /** `sub`: the agent the token speaks for (a DID or a client id). */
+  /** `sub` (or `tokens.agentIdClaim`): the agent the token speaks for (a DID or a client id). */
   readonly subject: string;
+  /** The subject's canonical id (see canonical-agent-id.ts), computed once and cached with it. */
+  readonly subjectStateId: string;
   /** `exp` in epoch ms: a cached verification is not used after this (plus clock skew). */
   readonly expiresAtMs: number;
   /** `jti`, for revocation. */

@@ -1,5 +1,6 @@
 import { decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
 import { AuthzError, isAuthzError } from '../errors.js';
+import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import type { IssuerKeyResolver } from '../keys/resolve-jwks-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { TokenVerifier, VerifiedToken } from './verified-token.js';
@@ -88,6 +89,7 @@ function toVerifiedToken(payload: JWTPayload, agentIdClaim: string): VerifiedTok
   return {
     issuer: payload.iss!,
     subject: agentId,
+    subjectStateId: canonicalAgentId(agentId),
     expiresAtMs: payload.exp! * 1000,
     ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
     ...(typeof payload.scope === 'string'

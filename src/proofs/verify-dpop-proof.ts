@@ -7,6 +7,7 @@ import {
 } from 'jose';
 import { AuthzError } from '../errors.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+import { hasSecretMembers } from '../keys/verification-key.js';
 
 /** RFC 9449 §4.3 step 5: asymmetric algorithms only; also the `algs` of our DPoP challenge. */
 export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'ES384', 'PS256', 'RS256'] as const;
@@ -36,7 +37,6 @@ export interface VerifiedProof {
   readonly acceptableUntilMs: number;
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const MAX_JTI_LENGTH = 256;
 
 /**
@@ -93,7 +93,7 @@ function proofHeader(proof: string): ProtectedHeaderParameters {
   if (typeof jwk !== 'object' || jwk === null || jwkThumbprint(jwk) === undefined) {
     throw invalid('the DPoP proof needs a public jwk header');
   }
-  if (PRIVATE_MEMBERS.some((member) => member in jwk)) {
+  if (hasSecretMembers(jwk)) {
     throw invalid('the DPoP proof jwk contains private key material');
   }
   return header;

@@ -1,13 +1,6 @@
 import { createRequire } from 'node:module';
-import {
-  credentials,
-  type GrpcObject,
-  loadPackageDefinition,
-  type ServiceClientConstructor,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { describe, expect, it } from 'vitest';
-import { healthStatus } from '../support/health-client.js';
+import { healthStatus, protoClient } from '../support/health-client.js';
 import { useTestApp } from '../support/start-test-app.js';
 
 const require = createRequire(import.meta.url);
@@ -27,10 +20,9 @@ describe('server reflection', () => {
     const protoPath = require.resolve(
       '@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto',
     );
-    const grpc = loadPackageDefinition(loadSync(protoPath, { keepCase: true })) as GrpcObject;
-    const v1 = ((grpc.grpc as GrpcObject).reflection as GrpcObject).v1 as GrpcObject;
-    const Reflection = v1.ServerReflection as ServiceClientConstructor;
-    const client = new Reflection(server.address, credentials.createInsecure());
+    const client = protoClient(protoPath, 'grpc.reflection.v1.ServerReflection', server.address, {
+      keepCase: true,
+    });
     const services = await new Promise<string[]>((resolve, reject) => {
       const call = client.ServerReflectionInfo!();
       call.on(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJwks } from '../../src/keys/fetch-jwks.js';
+import { createJwksFetcher, type FetchJwksOptions } from '../../src/keys/fetch-jwks.js';
 import { type JwksServer, startJwksServer } from '../support/jwks-server.js';
 import { createTestCa, type TestCa } from '../support/test-pki.js';
 
@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const options = () => ({ timeoutMs: 2000, maxBytes: 4096, ca: ca.pem });
+const options = (): FetchJwksOptions => ({ timeoutMs: 2000, maxBytes: 4096, ca: ca.pem });
+const fetchJwks = (uri: string, settings: FetchJwksOptions) => createJwksFetcher(settings)(uri);
 
 describe('fetchJwks', () => {
   it('fetches a key set over HTTPS from a server whose CA is configured', async () => {
@@ -23,20 +24,25 @@ describe('fetchJwks', () => {
 
   it('refuses a server certificate from a CA it was not told to trust', async () => {
     server.behaviour = {};
-    await expect(fetchJwks(server.url, { ...options(), ca: undefined })).rejects.toThrow(
-      /certificate/,
-    );
+    await expect(fetchJwks(server.url, { ...options(), ca: undefined })).rejects.toMatchObject({
+      code: 'key_unresolvable',
+      cause: expect.objectContaining({ message: expect.stringMatching(/certificate/) }),
+    });
   });
 
   it('refuses a plain http:// URL without connecting', async () => {
     await expect(fetchJwks('http://127.0.0.1:9/jwks.json', options())).rejects.toThrow(
-      'not an https URL',
+      'only fetched over https',
     );
   });
 
-  it('refuses any status other than 200', async () => {
+  it('refuses any status other than 200, and follows no redirect', async () => {
     server.behaviour = { status: 302 };
-    await expect(fetchJwks(server.url, options())).rejects.toThrow('status 302');
+    await expect(fetchJwks(server.url, options())).rejects.toThrow(
+      'redirect, which is not followed',
+    );
+    server.behaviour = { status: 500 };
+    await expect(fetchJwks(server.url, options())).rejects.toThrow('HTTP 500');
   });
 
   it('stops reading a response larger than maxBytes', async () => {
@@ -48,7 +54,7 @@ describe('fetchJwks', () => {
     server.behaviour = { delayMs: 500 };
     const started = Date.now();
     await expect(fetchJwks(server.url, { ...options(), timeoutMs: 100 })).rejects.toThrow(
-      'no answer within 100 ms',
+      'did not answer within 100 ms',
     );
     expect(Date.now() - started).toBeLessThan(400);
   });

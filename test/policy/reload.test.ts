@@ -69,30 +69,37 @@ describe('agent-authz policy check', () => {
     );
   });
 
-  it('names the field and line of an invalid file and exits 2', async () => {
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'zones:\n  - name: payments\n    minTrust: famous\n');
+  /** Runs `policy check` on a file with `text`, expecting it to fail. */
+  async function rejected(name: string, text: string) {
+    const file = join(dir, name);
+    writeFileSync(file, text);
     const failure = await run(process.execPath, [
       'bin/agent-authz.js',
       'policy',
       'check',
       file,
-    ]).catch((error: { code: number; stderr: string }) => error);
-    expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toContain(`${file}:3:15: zones.0.minTrust:`);
+    ]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    return { file, ...failure };
+  }
+
+  it('names the field and line of an invalid file and exits 2', async () => {
+    const { file, code, stderr } = await rejected(
+      'bad.yaml',
+      'zones:\n  - name: payments\n    minTrust: famous\n',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:3:15: zones.0.minTrust:`);
   });
 
   it('names an agent that refers to a zone the file does not define', async () => {
-    const file = join(dir, 'dangling.yaml');
-    writeFileSync(file, 'zones:\n  - name: payments\nagents:\n  - { id: a, zones: [nowhere] }\n');
-    const failure = await run(process.execPath, [
-      'bin/agent-authz.js',
-      'policy',
-      'check',
-      file,
-    ]).catch((error: { code: number; stderr: string }) => error);
-    expect((failure as { stderr: string }).stderr).toContain(
-      `${file}:4:22: agents.0.zones.0: no zone is named "nowhere"`,
+    const { file, code, stderr } = await rejected(
+      'dangling.yaml',
+      'zones:\n  - name: payments\nagents:\n  - { id: a, zones: [nowhere] }\n',
     );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:4:22: agents.0.zones.0: no zone is named "nowhere"`);
   });
 });

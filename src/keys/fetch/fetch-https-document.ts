@@ -32,9 +32,10 @@ export interface HttpsFetcherOptions {
 }
 
 /**
- * The one HTTPS client for did:web documents and Web Bot Auth key directories (SPEC §2): HTTPS
- * only, an allow-list, checked DNS answers, one deadline for DNS + connect + TLS + body, a size
- * cap, no redirects, only a 200 counts, and at most `maxConcurrent` fetches at once.
+ * The one HTTPS client for key material — did:web documents, Web Bot Auth key directories
+ * (SPEC §2) and issuers' JWKS: HTTPS only, an allow-list, checked DNS answers, one deadline for
+ * DNS + connect + TLS + body, a size cap, no redirects, only a 200 counts, and at most
+ * `maxConcurrent` fetches at once.
  */
 export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetcher {
   const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
@@ -60,7 +61,7 @@ export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetche
       options.counters.fetched += 1;
       return document;
     } catch (error) {
-      const failure = asFetchFailure(error, deadline);
+      const failure = asFetchFailure(error, deadline, options.timeoutMs);
       options.counters[failure.outcome] += 1;
       throw failure;
     }
@@ -165,10 +166,10 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function asFetchFailure(error: unknown, deadline: AbortSignal): FetchFailure {
+function asFetchFailure(error: unknown, deadline: AbortSignal, timeoutMs: number): FetchFailure {
   if (error instanceof FetchFailure) return error;
   if (deadline.aborted) {
-    return new FetchFailure('timeout', 'the host did not answer within resolver.timeout', {
+    return new FetchFailure('timeout', `the host did not answer within ${timeoutMs} ms`, {
       cause: error,
     });
   }

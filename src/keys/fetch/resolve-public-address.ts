@@ -1,4 +1,4 @@
-import { Resolver } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { isPublicAddress } from './check-address.js';
 import { FetchFailure } from './fetch-outcomes.js';
@@ -44,6 +44,13 @@ export function dnsLookup(resolver: AddressResolver): HostLookup {
 }
 
 export const systemLookup: HostLookup = dnsLookup(new Resolver({ timeout: 1000, tries: 2 }));
+
+/**
+ * `getaddrinfo` (hosts file, search domains), for URLs the operator configured — an issuer's
+ * `jwksUri` may well be an internal short name — never for names a request chose.
+ */
+export const operatorLookup: HostLookup = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })) as ResolvedAddress[];
 
 /**
  * Resolves `hostname` once and returns the address to connect to. Unless private networks are
