@@ -1,4 +1,4 @@
-import { startApp } from '../app.js';
+import { startApp } from '../app/start-app.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
 

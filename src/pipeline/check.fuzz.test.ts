@@ -23,7 +23,7 @@ const KEY = generateAgentKey();
 /** Failures runCheck reported as the authorizer's own fault; any is a bug. */
 const internalErrors: unknown[] = [];
 
-/** Built as createEngine in src/app.ts does, with a frozen clock. */
+/** Built as createEngine in src/app/create-engine.ts does, with a frozen clock. */
 const deps: CheckDeps = {
   resolveKey: createKeyResolver({ cacheSize: 1000 }),
   resolveDirectoryKey: networkDisabled,

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { type App, type AppOptions, startApp } from '../../src/app.js';
+import { type App, type AppOptions, startApp } from '../../src/app/start-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createEnvoyClient, type EnvoyClient } from './envoy-client.js';
 

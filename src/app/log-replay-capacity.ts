@@ -1,0 +1,16 @@
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../telemetry/logger.js';
+
+/** SPEC §6: say at start how much signed traffic the replay capacity covers. */
+export function logReplayCapacity(config: Config, logger: Logger): void {
+  const windowSeconds = (config.signatures.maxAge + config.signatures.clockSkew) / 1000;
+  const perSecond = Math.floor(config.store.memory.maxEntries / windowSeconds);
+  logger.info(
+    {
+      maxEntries: config.store.memory.maxEntries,
+      windowSeconds,
+      signedRequestsPerSecond: perSecond,
+    },
+    `replay store covers ${perSecond} signed requests per second sustained`,
+  );
+}
