@@ -6,7 +6,7 @@ import { createDidWebMethod, DID_DOCUMENT_MEDIA_TYPES } from './did-web-method.j
 import { createDocumentSource } from './fetch/create-document-source.js';
 import { createHttpsFetcher, type DocumentFetcher } from './fetch/fetch-https-document.js';
 import { createFetchCounters, type FetchCounters } from './fetch/fetch-outcomes.js';
-import { type HostLookup, systemLookup } from './fetch/resolve-public-address.js';
+import { type HostLookup, operatorLookup, systemLookup } from './fetch/resolve-public-address.js';
 import { parseDidDocument } from './parse-did-document.js';
 import { type KeyDirectory, parseKeyDirectory } from './parse-key-directory.js';
 import {
@@ -56,7 +56,7 @@ export function createNetworkResolvers(
     allowedHosts: settings.allowedHosts,
     maxConcurrent: settings.maxConcurrentFetches,
     extraCa: readCaFile(settings.caFile),
-    lookup: options.lookup ?? systemLookup,
+    lookup: options.lookup ?? (settings.allowPrivateNetworks ? operatorLookup : systemLookup),
     counters,
   });
   const sourceOf = <T>(mediaTypes: readonly string[], parse: (body: Buffer) => T) =>
