@@ -208,6 +208,17 @@ function resolverSchema() {
         .max(1000)
         .prefault(16)
         .describe('fetches in flight at once; a check needing one more is denied, not queued'),
+      maxConcurrentFetchesPerHost: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(4)
+        .describe(
+          'fetches in flight to one host name at once, so one slow host cannot take them all',
+        ),
+      hostCooldown: durationSchema
+        .prefault('10s')
+        .describe('after a host timed out or could not be reached, how long it is not contacted'),
       caFile: z
         .string()
         .prefault('')

@@ -375,6 +375,8 @@ describe('the resolver section', () => {
       maxStale: 3_600_000,
       negativeTtl: 30_000,
       maxConcurrentFetches: 16,
+      maxConcurrentFetchesPerHost: 4,
+      hostCooldown: 10_000,
       caFile: '',
     });
   });

@@ -28,6 +28,8 @@ export interface ResolverSettings {
   readonly maxStale: number;
   readonly negativeTtl: number;
   readonly maxConcurrentFetches: number;
+  readonly maxConcurrentFetchesPerHost: number;
+  readonly hostCooldown: number;
   readonly caFile: string;
 }
 
@@ -55,6 +57,11 @@ export function createNetworkResolvers(
     allowPrivateNetworks: settings.allowPrivateNetworks,
     allowedHosts: settings.allowedHosts,
     maxConcurrent: settings.maxConcurrentFetches,
+    perHost: {
+      maxConcurrentPerHost: settings.maxConcurrentFetchesPerHost,
+      cooldownMs: settings.hostCooldown,
+    },
+    clock: options.clock,
     extraCa: readCaFile(settings.caFile),
     lookup: options.lookup ?? (settings.allowPrivateNetworks ? operatorLookup : systemLookup),
     counters,

@@ -3,7 +3,7 @@ import { AuthzError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { freshnessMs, type TtlBounds } from './cache-freshness.js';
 import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
-import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
+import { type FetchCounters, isTransientFailure } from './fetch-outcomes.js';
 
 /** A parsed document and how long it may be used without asking the origin again. */
 export interface CachedDocument<T> {
@@ -103,7 +103,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   const remember = (url: URL, error: unknown): void => {
     const now = clock();
     const previous = cache.get(url.href);
-    if (error instanceof FetchFailure && error.outcome === 'overloaded') return;
+    if (isTransientFailure(error)) return;
     if (previous?.kind === 'document' && now < previous.staleUntilMs) {
       previous.retryAfterMs = now + options.negativeTtlMs;
       return;
