@@ -27,6 +27,7 @@ export interface ResolverSettings {
   readonly cacheTtl: { readonly min: number; readonly max: number };
   readonly maxStale: number;
   readonly negativeTtl: number;
+  readonly cacheBytes: number;
   readonly maxConcurrentFetches: number;
   readonly maxConcurrentFetchesPerHost: number;
   readonly hostCooldown: number;
@@ -39,7 +40,11 @@ export interface NetworkResolvers {
   readonly resolveDirectoryKey: DirectoryKeyResolver;
   /** Live per-outcome counters of every network document request (for /metrics). */
   readonly counters: Readonly<FetchCounters>;
+  /** What the document caches hold now, in bytes of their accounting, each ≤ `cacheBytes`. */
+  cachedBytes(): { readonly didDocuments: number; readonly directories: number };
 }
+
+const NOTHING_CACHED = { didDocuments: 0, directories: 0 } as const;
 
 /**
  * did:web and Web Bot Auth directories over one HTTPS fetcher (one concurrency limit, one set
@@ -50,7 +55,14 @@ export function createNetworkResolvers(
   options: { readonly clock: Clock; readonly maxEntries: number; readonly lookup?: HostLookup },
 ): NetworkResolvers {
   const counters = createFetchCounters();
-  if (!settings.network) return { methods: {}, resolveDirectoryKey: networkDisabled, counters };
+  if (!settings.network) {
+    return {
+      methods: {},
+      resolveDirectoryKey: networkDisabled,
+      counters,
+      cachedBytes: () => NOTHING_CACHED,
+    };
+  }
   const fetch = createHttpsFetcher({
     timeoutMs: settings.timeout,
     maxBytes: settings.maxBytes,
@@ -66,7 +78,11 @@ export function createNetworkResolvers(
     lookup: options.lookup ?? (settings.allowPrivateNetworks ? operatorLookup : systemLookup),
     counters,
   });
-  const sourceOf = <T>(mediaTypes: readonly string[], parse: (body: Buffer) => T) =>
+  const sourceOf = <T>(
+    mediaTypes: readonly string[],
+    parse: (body: Buffer) => T,
+    sizeOf: (value: T, body: Buffer) => number,
+  ) =>
     createDocumentSource<T>({
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
@@ -78,13 +94,30 @@ export function createNetworkResolvers(
       negativeTtlMs: settings.negativeTtl,
       maxWaitMs: settings.maxWait,
       maxEntries: options.maxEntries,
+      cacheBytes: settings.cacheBytes,
+      sizeOf: (value, document) => sizeOf(value, document.body),
     });
-  const didDocuments = sourceOf<DIDDocument>(DID_DOCUMENT_MEDIA_TYPES, parseDidDocument);
-  const directories = sourceOf<KeyDirectory>(DIRECTORY_MEDIA_TYPES, parseKeyDirectory);
+  // A DID document is kept as what key selection reads (parse-did-document.ts): it weighs what
+  // that is as JSON, twice over for the objects and strings holding it. A directory is kept as
+  // imported keys, which weigh about what their JWKs did, so its body counts twice.
+  const didDocuments = sourceOf<DIDDocument>(
+    DID_DOCUMENT_MEDIA_TYPES,
+    parseDidDocument,
+    (document) => 2 * JSON.stringify(document).length,
+  );
+  const directories = sourceOf<KeyDirectory>(
+    DIRECTORY_MEDIA_TYPES,
+    parseKeyDirectory,
+    (_directory, body) => 2 * body.length,
+  );
   return {
     methods: { web: createDidWebMethod(didDocuments) },
     resolveDirectoryKey: createDirectoryKeyResolver(directories, options.clock),
     counters,
+    cachedBytes: () => ({
+      didDocuments: didDocuments.cachedBytes(),
+      directories: directories.cachedBytes(),
+    }),
   };
 }
 

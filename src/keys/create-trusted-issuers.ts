@@ -39,6 +39,7 @@ export function createTrustedIssuers(
   // Issuing a token is an assertion: only assertionMethod keys of a DID issuer count.
   const resolveDidKey = createKeyResolver({
     cacheSize: config.keys.cacheSize,
+    cacheBytes: config.keys.cacheBytes,
     relationships: ['assertionMethod'],
     clock: options.clock,
     ...(options.didMethods === undefined ? {} : { methods: options.didMethods }),

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { didWebDocument, generateAgentKey } from '../../src/agent/index.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { problem, type UpstreamCheckResponse } from '../support/envoy-client.js';
-import { DID_JSON } from '../support/network-app.js';
+import { publishedDidWeb } from '../support/network-app.js';
 import {
   DIRECTORY_PATH,
   publishDirectory,
@@ -22,22 +21,14 @@ import { waitFor } from '../support/wait-for.js';
 const host = useDocumentHost();
 const GET = { method: 'GET', url: 'https://api.example.com/orders' };
 
-/** Publishes a did:web on `name` and returns a CheckRequest signed with its key. */
+/** Publishes a did:web on `name.example.test` and returns a CheckRequest signed with its key. */
 function didWebCheck(name: string, app: TestApp, delayMs?: number) {
-  const hostname = `${name}.example.test`;
-  const did = `did:web:${hostname}%3A${host.port}`;
-  const key = generateAgentKey();
-  const { document, keyId } = didWebDocument(did, key.publicJwk);
-  host.serve(hostname, '/.well-known/did.json', {
-    headers: DID_JSON,
-    body: JSON.stringify(document),
-    ...(delayMs === undefined ? {} : { delayMs }),
-  });
-  const created = Math.floor(app.now / 1000);
-  return {
-    hostname,
-    request: () => signedCheck(GET, created, { key: { ...key, keyId } }).request(),
-  };
+  return publishedDidWeb(
+    host,
+    `${name}.example.test`,
+    app.now,
+    delayMs === undefined ? {} : { delayMs },
+  );
 }
 
 function expectUnresolvable(response: UpstreamCheckResponse, detail: string): void {

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { didWebDocument, generateAgentKey } from '../../src/agent/index.js';
+import { generateAgentKey } from '../../src/agent/index.js';
 import { problem, setHeaders } from '../support/envoy-client.js';
-import { DID_JSON } from '../support/network-app.js';
+import { publishedDidWeb } from '../support/network-app.js';
 import { signedCheck } from '../support/signed-check.js';
 import { useDocumentHost } from '../support/start-document-host.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
@@ -52,19 +52,6 @@ function silentCheck(index: number): object {
   return signedCheck(GET, Math.floor(app.now / 1000), { key }).request();
 }
 
-/** A did:web published on a host that answers, and a check signed with its key. */
-function legitimateCheck(): { did: string; request: object } {
-  const did = `did:web:legit.example.test%3A${host.port}`;
-  const key = generateAgentKey();
-  const { document, keyId } = didWebDocument(did, key.publicJwk);
-  host.serve('legit.example.test', '/.well-known/did.json', {
-    headers: DID_JSON,
-    body: JSON.stringify(document),
-  });
-  const check = signedCheck(GET, Math.floor(app.now / 1000), { key: { ...key, keyId } });
-  return { did, request: check.request() };
-}
-
 describe('a host that accepts connections and never answers', () => {
   it('holds at most four fetch slots, so an uncached did:web on another host is allowed', async () => {
     const flood = await Promise.all(
@@ -73,8 +60,8 @@ describe('a host that accepts connections and never answers', () => {
     for (const response of flood) {
       expect(problem(response)).toMatchObject({ reason: 'key_unresolvable' });
     }
-    const legitimate = legitimateCheck();
-    const response = await app.client.check(legitimate.request);
+    const legitimate = publishedDidWeb(host, 'legit.example.test', app.now);
+    const response = await app.client.check(legitimate.request());
     // The silent host's fetches are still hanging: none has reached resolver.timeout yet.
     expect(app.app.fetchCounters.timeout).toBe(0);
     expect(setHeaders(response)).toMatchObject({ 'x-agent-id': legitimate.did });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { didWebDocument, generateAgentKey } from '../../src/agent/index.js';
 import { problem, setHeaders } from '../support/envoy-client.js';
-import { DID_JSON } from '../support/network-app.js';
-import { signedCheck } from '../support/signed-check.js';
+import { publishedDidWeb } from '../support/network-app.js';
 import { useDocumentHost } from '../support/start-document-host.js';
 import { useTestApp } from '../support/start-test-app.js';
 
@@ -18,25 +16,11 @@ const resolverFlags = () => [
 ];
 const privateAllowed = useTestApp([...resolverFlags(), '--resolver.allow-private-networks=true']);
 const publicOnly = useTestApp(resolverFlags());
-const GET = { method: 'GET', url: 'https://api.example.com/orders' };
-
-/** A did:web on localhost at the host's port, published, and a check signed with its key. */
-function localhostCheck(nowMs: number) {
-  const did = `did:web:localhost%3A${host.port}`;
-  const key = generateAgentKey();
-  const { document, keyId } = didWebDocument(did, key.publicJwk);
-  host.serve('localhost', '/.well-known/did.json', {
-    headers: DID_JSON,
-    body: JSON.stringify(document),
-  });
-  const check = signedCheck(GET, Math.floor(nowMs / 1000), { key: { ...key, keyId } });
-  return { did, request: check.request() };
-}
 
 describe('with resolver.allowPrivateNetworks: true', () => {
   it('resolves did:web:localhost through the hosts file and allows the signed request', async () => {
-    const { did, request } = localhostCheck(privateAllowed.now);
-    const response = await privateAllowed.client.check(request);
+    const { did, request } = publishedDidWeb(host, 'localhost', privateAllowed.now);
+    const response = await privateAllowed.client.check(request());
     expect(setHeaders(response)).toMatchObject({ 'x-agent-id': did, 'x-agent-verified': 'true' });
     expect(host.hits('localhost', '/.well-known/did.json')).toBe(1);
   });
@@ -45,7 +29,9 @@ describe('with resolver.allowPrivateNetworks: true', () => {
 describe('with private networks not allowed (the default)', () => {
   it('keeps c-ares and its guards: did:web:localhost is refused without a connection', async () => {
     const before = host.hits('localhost', '/.well-known/did.json');
-    const response = await publicOnly.client.check(localhostCheck(publicOnly.now).request);
+    const response = await publicOnly.client.check(
+      publishedDidWeb(host, 'localhost', publicOnly.now).request(),
+    );
     expect(problem(response)).toMatchObject({ reason: 'key_unresolvable' });
     expect(host.hits('localhost', '/.well-known/did.json')).toBe(before);
   });
