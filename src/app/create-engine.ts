@@ -22,6 +22,7 @@ export function createEngine(
   const deps: CheckDeps = {
     resolveKey: createKeyResolver({
       cacheSize: config.keys.cacheSize,
+      cacheBytes: config.keys.cacheBytes,
       methods: state.network.methods,
       clock,
     }),

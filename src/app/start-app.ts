@@ -1,5 +1,5 @@
 import type { Config } from '../config/config-schema.js';
-import { createNetworkResolvers } from '../keys/create-network-resolvers.js';
+import { createNetworkResolvers, type NetworkResolvers } from '../keys/create-network-resolvers.js';
 import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import { type Clock, systemClock } from '../lib/clock.js';
@@ -18,6 +18,8 @@ export interface App {
   readonly policy: PolicySource;
   /** Per-outcome counters of did:web and key directory fetches. */
   readonly fetchCounters: Readonly<FetchCounters>;
+  /** Bytes the did:web and key directory caches hold now, each within resolver.cacheBytes. */
+  readonly documentCacheBytes: NetworkResolvers['cachedBytes'];
   /** Drain: health NOT_SERVING, stop accepting, finish in-flight checks, close the store. */
   shutdown(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     store,
     policy,
     fetchCounters: network.counters,
+    documentCacheBytes: network.cachedBytes,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
       await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });

@@ -2,9 +2,18 @@ import { AuthzError } from '../errors.js';
 import type { VerifiedToken } from '../proofs/verified-token.js';
 import { peerCertificateThumbprint } from './certificate-thumbprint.js';
 
-/** RFC 9449 §6.1: a DPoP token's `cnf.jkt` must be the thumbprint of the key that made the proof. */
-export function checkKeyBinding(token: VerifiedToken, proofThumbprint: string): void {
-  const { jkt } = token.confirmation;
+/**
+ * RFC 9449 §6.1: a DPoP token's `cnf.jkt` must be the thumbprint of the key that made the proof.
+ * A `cnf` that also names a certificate (`x5t#S256`) binds the token to both: every confirmation
+ * member present must hold (RFC 7800 §3.1 defines each member as a key the presenter must
+ * prove), so the client certificate Envoy saw must match as well.
+ */
+export function checkKeyBinding(
+  token: VerifiedToken,
+  proofThumbprint: string,
+  peerCertificate: string,
+): void {
+  const { jkt, x5tS256 } = token.confirmation;
   if (jkt === undefined) {
     throw new AuthzError('binding_mismatch', 'the token is not bound to a DPoP key (no cnf.jkt)');
   }
@@ -14,6 +23,7 @@ export function checkKeyBinding(token: VerifiedToken, proofThumbprint: string): 
       'the DPoP proof key is not the key the token is bound to',
     );
   }
+  if (x5tS256 !== undefined) checkCertificate(x5tS256, peerCertificate);
 }
 
 /**
@@ -42,6 +52,10 @@ export function checkCertificateBinding(
     }
     return undefined;
   }
+  return checkCertificate(x5tS256, peerCertificate);
+}
+
+function checkCertificate(x5tS256: string, peerCertificate: string): string {
   const presented = peerCertificateThumbprint(peerCertificate);
   if (presented === undefined) {
     throw new AuthzError(

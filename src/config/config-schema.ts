@@ -70,6 +70,11 @@ export const configSchema = z
     keys: z
       .strictObject({
         cacheSize: z.int().positive().prefault(10_000).describe('resolved keys kept in memory'),
+        cacheBytes: z
+          .int()
+          .positive()
+          .prefault(16_777_216)
+          .describe('memory budget, in bytes, of the resolved-key cache'),
       })
       .prefault({}),
     resolver: resolverSchema(),
@@ -121,6 +126,13 @@ export const configSchema = z
         ['resolver', 'maxWait'],
         ['resolver', 'timeout'],
         'must not be longer than resolver.timeout',
+      );
+    }
+    if (config.resolver.cacheBytes < 4 * config.resolver.maxBytes) {
+      mustBeBelow(
+        ['resolver', 'maxBytes'],
+        ['resolver', 'cacheBytes'],
+        'must be at most a quarter of resolver.cacheBytes, so the largest documents fit the cache',
       );
     }
     checkIssuers(config, context);
@@ -196,6 +208,13 @@ function resolverSchema() {
             .describe('longest time a fetched document is kept fresh, whatever Cache-Control says'),
         })
         .prefault({}),
+      cacheBytes: z
+        .int()
+        .positive()
+        .prefault(16_777_216)
+        .describe(
+          'memory budget, in bytes, of each document cache (did:web documents, key directories)',
+        ),
       maxStale: durationSchema
         .prefault('1h')
         .describe('how long past its freshness a document still serves while refreshes fail'),
@@ -208,6 +227,17 @@ function resolverSchema() {
         .max(1000)
         .prefault(16)
         .describe('fetches in flight at once; a check needing one more is denied, not queued'),
+      maxConcurrentFetchesPerHost: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(4)
+        .describe(
+          'fetches in flight to one host name at once, so one slow host cannot take them all',
+        ),
+      hostCooldown: durationSchema
+        .prefault('10s')
+        .describe('after a host timed out or could not be reached, how long it is not contacted'),
       caFile: z
         .string()
         .prefault('')

@@ -39,7 +39,7 @@ describe('loading the configuration', () => {
       store: { memory: { maxEntries: 1_000_000 } },
       onStoreError: 'deny',
       signatures: { maxAge: 300_000, clockSkew: 30_000 },
-      keys: { cacheSize: 10_000 },
+      keys: { cacheSize: 10_000, cacheBytes: 16_777_216 },
       shutdown: { timeout: 10_000 },
       log: { level: 'info' },
     });
@@ -372,9 +372,12 @@ describe('the resolver section', () => {
       maxWait: 100,
       maxBytes: 65_536,
       cacheTtl: { min: 60_000, max: 3_600_000 },
+      cacheBytes: 16_777_216,
       maxStale: 3_600_000,
       negativeTtl: 30_000,
       maxConcurrentFetches: 16,
+      maxConcurrentFetchesPerHost: 4,
+      hostCooldown: 10_000,
       caFile: '',
     });
   });
@@ -398,6 +401,12 @@ describe('the resolver section', () => {
   it('refuses a maxWait longer than the fetch timeout', () => {
     expect(loadError({ flags: ['--resolver.max-wait=3s'] }).message).toContain(
       'option --resolver.max-wait: resolver.maxWait: must not be longer than resolver.timeout',
+    );
+  });
+
+  it('refuses a cache budget that could not hold four of the largest documents', () => {
+    expect(loadError({ flags: ['--resolver.cache-bytes=200000'] }).message).toContain(
+      'resolver.maxBytes: must be at most a quarter of resolver.cacheBytes',
     );
   });
 

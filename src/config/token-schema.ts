@@ -36,6 +36,13 @@ export const issuerSchema = z
       .min(1)
       .optional()
       .describe('accepted JWS algorithms; default all asymmetric ones the key type allows'),
+    subjects: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'agent ids this issuer may assert (exact, or globs as in policy agent ids); absent: any',
+      ),
   })
   .superRefine((issuer, context) => {
     const problem = (path: string, message: string) =>

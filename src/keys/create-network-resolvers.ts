@@ -6,7 +6,7 @@ import { createDidWebMethod, DID_DOCUMENT_MEDIA_TYPES } from './did-web-method.j
 import { createDocumentSource } from './fetch/create-document-source.js';
 import { createHttpsFetcher, type DocumentFetcher } from './fetch/fetch-https-document.js';
 import { createFetchCounters, type FetchCounters } from './fetch/fetch-outcomes.js';
-import { type HostLookup, systemLookup } from './fetch/resolve-public-address.js';
+import { type HostLookup, operatorLookup, systemLookup } from './fetch/resolve-public-address.js';
 import { parseDidDocument } from './parse-did-document.js';
 import { type KeyDirectory, parseKeyDirectory } from './parse-key-directory.js';
 import {
@@ -27,7 +27,10 @@ export interface ResolverSettings {
   readonly cacheTtl: { readonly min: number; readonly max: number };
   readonly maxStale: number;
   readonly negativeTtl: number;
+  readonly cacheBytes: number;
   readonly maxConcurrentFetches: number;
+  readonly maxConcurrentFetchesPerHost: number;
+  readonly hostCooldown: number;
   readonly caFile: string;
 }
 
@@ -37,7 +40,11 @@ export interface NetworkResolvers {
   readonly resolveDirectoryKey: DirectoryKeyResolver;
   /** Live per-outcome counters of every network document request (for /metrics). */
   readonly counters: Readonly<FetchCounters>;
+  /** What the document caches hold now, in bytes of their accounting, each ≤ `cacheBytes`. */
+  cachedBytes(): { readonly didDocuments: number; readonly directories: number };
 }
+
+const NOTHING_CACHED = { didDocuments: 0, directories: 0 } as const;
 
 /**
  * did:web and Web Bot Auth directories over one HTTPS fetcher (one concurrency limit, one set
@@ -48,18 +55,34 @@ export function createNetworkResolvers(
   options: { readonly clock: Clock; readonly maxEntries: number; readonly lookup?: HostLookup },
 ): NetworkResolvers {
   const counters = createFetchCounters();
-  if (!settings.network) return { methods: {}, resolveDirectoryKey: networkDisabled, counters };
+  if (!settings.network) {
+    return {
+      methods: {},
+      resolveDirectoryKey: networkDisabled,
+      counters,
+      cachedBytes: () => NOTHING_CACHED,
+    };
+  }
   const fetch = createHttpsFetcher({
     timeoutMs: settings.timeout,
     maxBytes: settings.maxBytes,
     allowPrivateNetworks: settings.allowPrivateNetworks,
     allowedHosts: settings.allowedHosts,
     maxConcurrent: settings.maxConcurrentFetches,
+    perHost: {
+      maxConcurrentPerHost: settings.maxConcurrentFetchesPerHost,
+      cooldownMs: settings.hostCooldown,
+    },
+    clock: options.clock,
     extraCa: readCaFile(settings.caFile),
-    lookup: options.lookup ?? systemLookup,
+    lookup: options.lookup ?? (settings.allowPrivateNetworks ? operatorLookup : systemLookup),
     counters,
   });
-  const sourceOf = <T>(mediaTypes: readonly string[], parse: (body: Buffer) => T) =>
+  const sourceOf = <T>(
+    mediaTypes: readonly string[],
+    parse: (body: Buffer) => T,
+    sizeOf: (value: T, body: Buffer) => number,
+  ) =>
     createDocumentSource<T>({
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
@@ -71,13 +94,30 @@ export function createNetworkResolvers(
       negativeTtlMs: settings.negativeTtl,
       maxWaitMs: settings.maxWait,
       maxEntries: options.maxEntries,
+      cacheBytes: settings.cacheBytes,
+      sizeOf: (value, document) => sizeOf(value, document.body),
     });
-  const didDocuments = sourceOf<DIDDocument>(DID_DOCUMENT_MEDIA_TYPES, parseDidDocument);
-  const directories = sourceOf<KeyDirectory>(DIRECTORY_MEDIA_TYPES, parseKeyDirectory);
+  // A DID document is kept as what key selection reads (parse-did-document.ts): it weighs what
+  // that is as JSON, twice over for the objects and strings holding it. A directory is kept as
+  // imported keys, which weigh about what their JWKs did, so its body counts twice.
+  const didDocuments = sourceOf<DIDDocument>(
+    DID_DOCUMENT_MEDIA_TYPES,
+    parseDidDocument,
+    (document) => 2 * JSON.stringify(document).length,
+  );
+  const directories = sourceOf<KeyDirectory>(
+    DIRECTORY_MEDIA_TYPES,
+    parseKeyDirectory,
+    (_directory, body) => 2 * body.length,
+  );
   return {
     methods: { web: createDidWebMethod(didDocuments) },
     resolveDirectoryKey: createDirectoryKeyResolver(directories, options.clock),
     counters,
+    cachedBytes: () => ({
+      didDocuments: didDocuments.cachedBytes(),
+      directories: directories.cachedBytes(),
+    }),
   };
 }
 

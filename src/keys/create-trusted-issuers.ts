@@ -4,6 +4,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { Config } from '../config/config-schema.js';
 import { TOKEN_ALGORITHMS } from '../config/token-schema.js';
 import type { Clock } from '../lib/clock.js';
+import { compileGlob, ID_SEPARATORS } from '../policy/glob.js';
 import type { TrustedIssuer } from '../proofs/verify-access-token.js';
 import { createJwksFetcher } from './fetch-jwks.js';
 import { createDidIssuerKeyResolver } from './resolve-did-issuer-key.js';
@@ -38,6 +39,7 @@ export function createTrustedIssuers(
   // Issuing a token is an assertion: only assertionMethod keys of a DID issuer count.
   const resolveDidKey = createKeyResolver({
     cacheSize: config.keys.cacheSize,
+    cacheBytes: config.keys.cacheBytes,
     relationships: ['assertionMethod'],
     clock: options.clock,
     ...(options.didMethods === undefined ? {} : { methods: options.didMethods }),
@@ -73,6 +75,16 @@ export function createTrustedIssuers(
         (allowed as readonly string[]).includes(alg),
       ),
       getKey,
+      ...(issuer.subjects === undefined ? {} : { mayAssert: subjectMatcher(issuer.subjects) }),
     };
   });
+}
+
+/**
+ * `subjects:` of an issuer: exact ids or globs with the policy's agent-id semantics (`*` stays
+ * inside one part of the id, `**` crosses parts), compiled once.
+ */
+function subjectMatcher(subjects: readonly string[]): (subject: string) => boolean {
+  const patterns = subjects.map((subject) => compileGlob(subject, { stopAt: ID_SEPARATORS }));
+  return (subject) => patterns.some((pattern) => pattern.test(subject));
 }

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { systemClock } from '../lib/clock.js';
 import { createHttpsFetcher } from './fetch/fetch-https-document.js';
 import { createFetchCounters, FetchFailure } from './fetch/fetch-outcomes.js';
 import { operatorLookup } from './fetch/resolve-public-address.js';
@@ -27,6 +28,9 @@ export function createJwksFetcher(
     allowPrivateNetworks: true,
     allowedHosts: [],
     maxConcurrent: 2,
+    // The operator's own issuer: its key set has its own retry pacing (resolve-jwks-key.ts).
+    perHost: { maxConcurrentPerHost: 2, cooldownMs: 0 },
+    clock: systemClock,
     extraCa: options.ca,
     lookup: operatorLookup,
     counters: createFetchCounters(),

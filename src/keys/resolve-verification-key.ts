@@ -15,6 +15,11 @@ export type KeyResolver = (keyId: string) => Promise<VerificationKey>;
 export interface KeyResolverOptions {
   /** Imported keys kept, by key id. Bounded: anyone can mint new did:key identifiers. */
   readonly cacheSize: number;
+  /**
+   * The cache's memory budget in bytes (default 16 MiB): key ids are the caller's choice, up to
+   * a header's length, so the number of entries alone does not bound it.
+   */
+  readonly cacheBytes?: number;
   /** Extra DID methods (did:web, when network resolution is on). */
   readonly methods?: Readonly<Record<string, DIDResolver>>;
   readonly relationships?: readonly Relationship[];
@@ -44,7 +49,11 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   const resolver = new Resolver(methods, { cache: false });
   const relationships = options.relationships ?? ['authentication', 'assertionMethod'];
   const clock = options.clock ?? systemClock;
-  const cache = new LRUCache<string, CachedKey>({ max: options.cacheSize });
+  const cache = new LRUCache<string, CachedKey>({
+    max: options.cacheSize,
+    maxSize: options.cacheBytes ?? 16_777_216,
+    sizeCalculation: (cached) => cachedKeyBytes(cached.key),
+  });
 
   return async (keyId) => {
     const cached = cache.get(keyId);
@@ -75,6 +84,15 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     });
     return key;
   };
+}
+
+/** An imported public key (OpenSSL's object and Node's handle) weighs about this much. */
+const KEY_OBJECT_BYTES = 1024;
+
+/** The entry's strings (two bytes a character at worst) and its imported key. */
+function cachedKeyBytes(key: VerificationKey): number {
+  const text = 2 * key.keyId.length + key.controller.length + (key.stateId?.length ?? 0);
+  return KEY_OBJECT_BYTES + 2 * text;
 }
 
 function importMethodKey(method: {

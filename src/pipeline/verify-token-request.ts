@@ -9,9 +9,10 @@ import type { CheckDeps, TokenDeps } from './check-deps.js';
 import type { VerifiedCredential } from './verified-credential.js';
 
 /**
- * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding (the proof's `jti` is
- * returned for the replay claim) — and
- * certificate-bound Bearer (RFC 8705) — token → `cnf.x5t#S256` against the client certificate.
+ * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding, and `cnf.x5t#S256`
+ * too when the token also names a certificate (the proof's `jti` is returned for the replay
+ * claim) — and certificate-bound Bearer (RFC 8705) — token → `cnf.x5t#S256` against the client
+ * certificate.
  */
 export async function verifyTokenRequest(
   request: AuthzRequest,
@@ -36,7 +37,7 @@ export async function verifyTokenRequest(
   };
   const proof = await verifyDpopProof(credential.proof, target, tokens.proofWindow, nowMs);
   const token = await tokens.verify(credential.token);
-  checkKeyBinding(token, proof.thumbprint);
+  checkKeyBinding(token, proof.thumbprint, request.source.certificate);
   // One proof, one request: the jti is remembered for as long as the proof is acceptable.
   return {
     identity: tokenIdentity(request, token, 'dpop', proof.thumbprint),

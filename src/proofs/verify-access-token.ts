@@ -3,6 +3,7 @@ import { AuthzError, isAuthzError } from '../errors.js';
 import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import type { IssuerKeyResolver } from '../keys/resolve-jwks-key.js';
 import type { Clock } from '../lib/clock.js';
+import { isFieldValue } from '../lib/field-value.js';
 import type { TokenVerifier, VerifiedToken } from './verified-token.js';
 
 /** An issuer whose tokens are accepted, with where its keys come from. */
@@ -13,6 +14,8 @@ export interface TrustedIssuer {
   /** Asymmetric JWS algorithms only; jose also checks the key type fits the algorithm. */
   readonly algorithms: readonly string[];
   readonly getKey: IssuerKeyResolver;
+  /** The subjects this issuer may assert (`subjects:` of its config); absent: any. */
+  readonly mayAssert?: (subject: string) => boolean;
 }
 
 export interface TokenVerifierOptions {
@@ -25,7 +28,8 @@ export interface TokenVerifierOptions {
 /**
  * Verifies access tokens (RFC 9068 shape) with jose: the issuer must be configured, the
  * signature must verify with one of its keys under an allowed algorithm, and `aud`, `exp`,
- * `nbf` and `iat` must hold within the clock skew. `exp` and the agent id claim are required.
+ * `nbf` and `iat` must hold within the clock skew. `exp` and the agent id claim are required;
+ * the agent id must be a valid header value and, for an issuer with `subjects`, one of those.
  */
 export function createTokenVerifier(
   issuers: readonly TrustedIssuer[],
@@ -57,7 +61,11 @@ export function createTokenVerifier(
     if (typeof payload.iat === 'number' && payload.iat * 1000 - nowMs > options.clockSkewMs) {
       throw new AuthzError('not_yet_valid', 'the token was issued in the future');
     }
-    return toVerifiedToken(payload, agentIdClaim);
+    const verified = toVerifiedToken(payload, agentIdClaim);
+    if (issuer.mayAssert !== undefined && !issuer.mayAssert(verified.subject)) {
+      throw invalid(`the token ${agentIdClaim} is not a subject this issuer may assert`);
+    }
+    return verified;
   };
 }
 
@@ -74,6 +82,10 @@ function toVerifiedToken(payload: JWTPayload, agentIdClaim: string): VerifiedTok
   const agentId = payload[agentIdClaim];
   if (typeof agentId !== 'string' || agentId.trim() === '' || agentId.length > 2048) {
     throw invalid(`the token ${agentIdClaim} must be a non-empty string`);
+  }
+  // It is forwarded as x-agent-id: a CR, LF or other control character must never reach it.
+  if (!isFieldValue(agentId)) {
+    throw invalid(`the token ${agentIdClaim} is not a valid header value`);
   }
   const cnf = (typeof payload.cnf === 'object' && payload.cnf !== null ? payload.cnf : {}) as {
     jkt?: unknown;

@@ -1,3 +1,5 @@
+import { didWebDocument, generateAgentKey } from '../../src/agent/index.js';
+import { signedCheck } from './signed-check.js';
 import type { DocumentHost } from './start-document-host.js';
 
 /** Config flags for a server that resolves did:web and key directories from `host`. */
@@ -13,3 +15,31 @@ export function networkFlags(host: DocumentHost, extra: string[] = []): string[]
 }
 
 export const DID_JSON = { 'content-type': 'application/did+json' } as const;
+
+const GET = { method: 'GET', url: 'https://api.example.com/orders' };
+
+/**
+ * Publishes a fresh key as the did:web of `hostname` (at the host's port, bare-domain form)
+ * and returns the DID with a way to sign a GET by that key at `nowMs` (the server's clock).
+ */
+export function publishedDidWeb(
+  host: DocumentHost,
+  hostname: string,
+  nowMs: number,
+  options: { delayMs?: number } = {},
+): { did: string; hostname: string; request: () => object } {
+  const did = `did:web:${hostname}%3A${host.port}`;
+  const key = generateAgentKey();
+  const { document, keyId } = didWebDocument(did, key.publicJwk);
+  host.serve(hostname, '/.well-known/did.json', {
+    headers: DID_JSON,
+    body: JSON.stringify(document),
+    ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
+  });
+  const created = Math.floor(nowMs / 1000);
+  return {
+    did,
+    hostname,
+    request: () => signedCheck(GET, created, { key: { ...key, keyId } }).request(),
+  };
+}

@@ -45,8 +45,11 @@ export const testLookup: HostLookup = async (hostname) => {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
 };
 
-/** Starts the host in beforeAll and stops it in afterAll of the enclosing test file. */
-export function useDocumentHost(): DocumentHost {
+/**
+ * Starts the host in beforeAll and stops it in afterAll of the enclosing test file. Its
+ * certificate covers `*.example.test` and any `extraNames` (e.g. `localhost`).
+ */
+export function useDocumentHost(options: { extraNames?: readonly string[] } = {}): DocumentHost {
   const directory = mkdtempSync(join(tmpdir(), 'agent-authz-host-'));
   const caFile = join(directory, 'ca.pem');
   const routes = new Map<string, Route>();
@@ -70,7 +73,11 @@ export function useDocumentHost(): DocumentHost {
   };
 
   beforeAll(async () => {
-    const certificates = await generateTestCertificates([TEST_DOMAIN, `*.${TEST_DOMAIN}`]);
+    const certificates = await generateTestCertificates([
+      TEST_DOMAIN,
+      `*.${TEST_DOMAIN}`,
+      ...(options.extraNames ?? []),
+    ]);
     writeFileSync(caFile, certificates.caPem);
     server = createServer({ key: certificates.keyPem, cert: certificates.certPem }, handle);
     server.on('connection', (socket: Socket) => {

@@ -6,7 +6,10 @@ import { createFetchCounters, FetchFailure } from './fetch-outcomes.js';
 const URL_A = new URL('https://a.example/did.json');
 
 /** A source over a scripted fetcher; `answers` are consumed one per fetch. */
-function source(answers: Array<string | FetchFailure | { delayMs: number; body: string }>) {
+function source(
+  answers: Array<string | FetchFailure | { delayMs: number; body: string }>,
+  cacheBytes = 1_000_000,
+) {
   const clock = { now: 1_000_000 };
   const counters = createFetchCounters();
   let fetches = 0;
@@ -28,6 +31,8 @@ function source(answers: Array<string | FetchFailure | { delayMs: number; body: 
     negativeTtlMs: 30_000,
     maxWaitMs: 50,
     maxEntries: 10,
+    cacheBytes,
+    sizeOf: (value) => value.length,
   });
   return { documents, clock, counters, fetches: () => fetches };
 }
@@ -102,5 +107,17 @@ describe('createDocumentSource', () => {
     clock.now += 1_000;
     expect((await documents.refresh(URL_A)).value).toBe('v2');
     expect(fetches()).toBe(2);
+  });
+
+  it('holds distinct large documents within its byte budget, dropping the oldest first', async () => {
+    const big = (n: number) => `${n}`.padEnd(20_000, 'x');
+    const { documents, fetches } = source([big(0), big(1), big(2), big(3), big(4), big(0)], 50_000);
+    for (let n = 0; n < 5; n++) {
+      await documents.get(new URL(`https://a.example/${n}/did.json`));
+      expect(documents.cachedBytes()).toBeLessThanOrEqual(50_000);
+    }
+    expect(documents.cachedBytes()).toBeGreaterThan(40_000);
+    await documents.get(new URL('https://a.example/0/did.json'));
+    expect(fetches()).toBe(6);
   });
 });

@@ -3,7 +3,7 @@ import { AuthzError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { freshnessMs, type TtlBounds } from './cache-freshness.js';
 import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
-import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
+import { type FetchCounters, isTransientFailure } from './fetch-outcomes.js';
 
 /** A parsed document and how long it may be used without asking the origin again. */
 export interface CachedDocument<T> {
@@ -21,6 +21,8 @@ export interface DocumentSource<T> {
    * unknown key may mean the key was just rotated; the cool-down stops that forcing fetches).
    */
   refresh(url: URL): Promise<CachedDocument<T>>;
+  /** What the cache holds now, in its own accounting (at most `cacheBytes`). */
+  cachedBytes(): number;
 }
 
 export interface DocumentSourceOptions<T> {
@@ -35,7 +37,17 @@ export interface DocumentSourceOptions<T> {
   readonly negativeTtlMs: number;
   readonly maxWaitMs: number;
   readonly maxEntries: number;
+  /**
+   * The byte budget of the cache: a hostile host can serve endless distinct documents, so the
+   * cache is bounded by what its entries weigh, not only by their number.
+   */
+  readonly cacheBytes: number;
+  /** What a cached value weighs in memory, estimated from what was kept of the document. */
+  readonly sizeOf: (value: T, document: FetchedDocument) => number;
 }
+
+/** Bookkeeping of one entry (timestamps, the key, the map slot), on top of its value. */
+const ENTRY_OVERHEAD_BYTES = 512;
 
 type Entry<T> =
   | (CachedDocument<T> & {
@@ -43,18 +55,25 @@ type Entry<T> =
       readonly staleUntilMs: number;
       /** After a failed refresh, the next one waits until then. */
       retryAfterMs: number;
+      readonly bytes: number;
     })
   | { readonly kind: 'failure'; readonly error: AuthzError; readonly untilMs: number };
 
 /**
- * A cache in front of the fetcher (SPEC §2): positive entries fresh for the origin's
+ * A cache in front of the fetcher (SPEC §2), bounded by `maxEntries` and by `cacheBytes` (the
+ * least recently used entries go first): positive entries fresh for the origin's
  * Cache-Control within `cacheTtl`, then served stale for up to `maxStale` while one background
  * refresh runs; failures remembered for `negativeTtl`; one fetch per URL at a time however many
  * checks ask; and a check never waits for the network longer than `maxWait`.
  */
 export function createDocumentSource<T>(options: DocumentSourceOptions<T>): DocumentSource<T> {
   const { clock, counters } = options;
-  const cache = new LRUCache<string, Entry<T>>({ max: options.maxEntries });
+  const cache = new LRUCache<string, Entry<T>>({
+    max: options.maxEntries,
+    maxSize: options.cacheBytes,
+    sizeCalculation: (entry, url) =>
+      ENTRY_OVERHEAD_BYTES + 2 * url.length + (entry.kind === 'document' ? entry.bytes : 0),
+  });
   const inflight = new Map<string, Promise<Entry<T> & { kind: 'document' }>>();
 
   const load = (url: URL) => {
@@ -81,6 +100,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
         freshUntilMs,
         staleUntilMs: freshUntilMs + options.maxStaleMs,
         retryAfterMs: freshUntilMs,
+        bytes: options.sizeOf(value, document),
       };
       cache.set(url.href, entry);
       return entry;
@@ -103,7 +123,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   const remember = (url: URL, error: unknown): void => {
     const now = clock();
     const previous = cache.get(url.href);
-    if (error instanceof FetchFailure && error.outcome === 'overloaded') return;
+    if (isTransientFailure(error)) return;
     if (previous?.kind === 'document' && now < previous.staleUntilMs) {
       previous.retryAfterMs = now + options.negativeTtlMs;
       return;
@@ -155,5 +175,6 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
         entry?.kind === 'document' && clock() < entry.fetchedAtMs + options.cacheTtl.minMs;
       return coolingDown ? entry : withinWait(load(url));
     },
+    cachedBytes: () => cache.calculatedSize,
   };
 }

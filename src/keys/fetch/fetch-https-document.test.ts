@@ -11,6 +11,8 @@ function fetcher(allowedHosts: string[] = []) {
     allowPrivateNetworks: false,
     allowedHosts,
     maxConcurrent: 4,
+    perHost: { maxConcurrentPerHost: 2, cooldownMs: 10_000 },
+    clock: () => 0,
     lookup: async () => {
       throw new Error('DNS must not be consulted');
     },

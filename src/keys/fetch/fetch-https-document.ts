@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import type { Clock } from '../../lib/clock.js';
 import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
+import { createHostLimits, type HostLimitOptions } from './limit-host-fetches.js';
 import {
   type HostLookup,
   type ResolvedAddress,
@@ -25,6 +27,9 @@ export interface HttpsFetcherOptions {
   /** Exact names or `*.example.com`; empty allows any host. */
   readonly allowedHosts: readonly string[];
   readonly maxConcurrent: number;
+  /** Per host name: fetches in flight, and the cool-down after a timeout or unreachable host. */
+  readonly perHost: Omit<HostLimitOptions, 'clock'>;
+  readonly clock: Clock;
   /** Extra trusted CAs (PEM), added to Node's bundled roots. */
   readonly extraCa?: string | undefined;
   readonly lookup: HostLookup;
@@ -34,24 +39,32 @@ export interface HttpsFetcherOptions {
 /**
  * The one HTTPS client for key material — did:web documents, Web Bot Auth key directories
  * (SPEC §2) and issuers' JWKS: HTTPS only, an allow-list, checked DNS answers, one deadline for
- * DNS + connect + TLS + body, a size cap, no redirects, only a 200 counts, and at most
- * `maxConcurrent` fetches at once.
+ * DNS + connect + TLS + body, a size cap, no redirects, only a 200 counts, at most
+ * `maxConcurrent` fetches at once, and per host name at most `perHost.maxConcurrentPerHost`,
+ * with a cool-down after the host timed out or could not be reached.
  */
 export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetcher {
   const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
+  const hosts = createHostLimits({ ...options.perHost, clock: options.clock });
   let active = 0;
   const fetchOnce = async (url: URL, mediaTypes: readonly string[], deadline: AbortSignal) => {
     checkTarget(url, options.allowedHosts);
     if (active >= options.maxConcurrent) {
       throw new FetchFailure('overloaded', 'too many key documents are being fetched right now');
     }
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const leave = hosts.enter(hostname);
     active += 1;
     try {
-      const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
       const target = await abortable(resolvePublicAddress(hostname, options), deadline);
       return await get(url, hostname, target, { ca, mediaTypes, deadline, ...options });
+    } catch (error) {
+      // A host that hangs or cannot be reached costs slots for the whole timeout: rest it.
+      if (deadline.aborted || !(error instanceof FetchFailure)) hosts.failed(hostname);
+      throw error;
     } finally {
       active -= 1;
+      leave();
     }
   };
   return async (url, mediaTypes) => {

@@ -17,6 +17,7 @@ export const FETCH_OUTCOMES = [
   'too_large',
   'invalid',
   'overloaded',
+  'cooling_down',
 ] as const;
 
 export type FetchOutcome = (typeof FETCH_OUTCOMES)[number];
@@ -29,7 +30,7 @@ export function createFetchCounters(): FetchCounters {
 /** Outcomes that mean a fetch did not produce a usable document. */
 export type FailureOutcome = Extract<
   FetchOutcome,
-  'refused' | 'failed' | 'timeout' | 'too_large' | 'invalid' | 'overloaded'
+  'refused' | 'failed' | 'timeout' | 'too_large' | 'invalid' | 'overloaded' | 'cooling_down'
 >;
 
 /**
@@ -43,4 +44,15 @@ export class FetchFailure extends AuthzError {
     super('key_unresolvable', message, options);
     this.outcome = outcome;
   }
+}
+
+/**
+ * Refusals that say nothing about the URL itself — the fetcher is busy, or its host is cooling
+ * down — so they are not remembered for it.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  return (
+    error instanceof FetchFailure &&
+    (error.outcome === 'overloaded' || error.outcome === 'cooling_down')
+  );
 }

@@ -47,7 +47,9 @@ export const systemLookup: HostLookup = dnsLookup(new Resolver({ timeout: 1000, 
 
 /**
  * `getaddrinfo` (hosts file, search domains), for URLs the operator configured — an issuer's
- * `jwksUri` may well be an internal short name — never for names a request chose.
+ * `jwksUri` may well be an internal short name — and for names a request chose only where the
+ * operator allows private networks (`localhost`, hosts-file and cluster names then resolve as
+ * the host resolves them). Never on the public path, for the thread-pool reason above.
  */
 export const operatorLookup: HostLookup = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })) as ResolvedAddress[];
