@@ -25,7 +25,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--short] [--json FILE] [--only a,b] [--server-dir DIR]...
   [--server-node-arg ARG]... [--rounds N] [--window S] [--latency-window S] [--concurrency N]
-  [--connections N] [--no-pin]`;
+  [--connections N] [--warmup S] [--warmup-checks N] [--no-pin]`;
 
 export function parseBenchOptions(argv: readonly string[], benchRoot: string): BenchOptions {
   const { values } = parseArgs({
@@ -41,6 +41,8 @@ export function parseBenchOptions(argv: readonly string[], benchRoot: string): B
       'latency-window': { type: 'string' },
       concurrency: { type: 'string', default: '48' },
       connections: { type: 'string', default: '2' },
+      warmup: { type: 'string' },
+      'warmup-checks': { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -62,8 +64,8 @@ export function parseBenchOptions(argv: readonly string[], benchRoot: string): B
     windowSeconds: number(values.window, short ? 0.5 : 2),
     latencyRounds: short ? 1 : 2,
     latencySeconds: number(values['latency-window'], short ? 0.5 : 2),
-    warmupSeconds: short ? 1 : 4,
-    warmupChecks: short ? 300 : 3000,
+    warmupSeconds: number(values.warmup, short ? 1 : 4),
+    warmupChecks: number(values['warmup-checks'], short ? 300 : 3000),
     verifySeconds: short ? 0.3 : 2,
     concurrency: Number(values.concurrency),
     connections: Number(values.connections),

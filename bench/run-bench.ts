@@ -101,7 +101,9 @@ async function main(): Promise<number> {
     const report = {
       date: new Date().toISOString(),
       machine,
-      options,
+      load,
+      // Folder names only: the JSON goes into the docs.
+      options: { ...options, serverDirs: checkouts.map((checkout) => checkout.label) },
       verify: Object.fromEntries(
         ['ed25519-node', 'ed25519-sodium', 'p256-node'].map((n) => [n, verify(n)]),
       ),

@@ -17,6 +17,8 @@ export interface ScenarioResult {
   readonly note?: string;
   readonly checksPerSecond?: number;
   readonly cpuMicrosPerCheck?: number;
+  /** Each saturation window's figure, in round order, to see the spread. */
+  readonly cpuMicrosPerWindow?: readonly number[];
   /** Median server CPU / wall time in the saturation windows (1 = the core was busy). */
   readonly serverCoreShare?: number;
   readonly generatorCoreShare?: number;
@@ -61,6 +63,7 @@ export function summarise(
       ...(problem === undefined ? {} : { note: problem.firstProblem ?? 'denied or failed' }),
       checksPerSecond: median(m.closed.map((w) => w.checks / w.seconds)),
       cpuMicrosPerCheck: cpu,
+      cpuMicrosPerWindow: m.closed.map(cpuMicros),
       serverCoreShare: median(m.closed.map((w) => w.serverCpuSeconds / w.seconds)),
       generatorCoreShare: median(m.closed.map((w) => w.generatorCpuSeconds / w.seconds)),
       ...(floor === undefined
@@ -85,7 +88,7 @@ function identity(instance: Instance) {
   return {
     name: instance.name,
     description: instance.scenario.description,
-    ...(instance.checkout === undefined ? {} : { checkout: instance.checkout.dir }),
+    ...(instance.checkout === undefined ? {} : { checkout: instance.checkout.label }),
   };
 }
 
