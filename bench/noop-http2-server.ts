@@ -19,4 +19,4 @@ server.on('stream', (stream) => {
   });
 });
 server.listen(Number(process.argv[2]), '127.0.0.1');
-process.on('SIGTERM', () => server.close());
+process.on('SIGTERM', () => process.exit(0));
