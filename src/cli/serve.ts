@@ -2,6 +2,7 @@ import { startApp } from '../app/start-app.js';
 import { configFlagOptions } from '../config/config-sources.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
+import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const SERVE = {
@@ -36,6 +37,7 @@ export async function serve(args: readonly string[]): Promise<void> {
     flags: Object.entries(fields).map(([name, value]) => `--${name}=${value}`),
   });
   const logger = createLogger(config.log.level);
+  routeGrpcLogs(logger);
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = (signal: string): void => {
