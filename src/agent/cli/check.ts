@@ -20,14 +20,16 @@ Signs a request and asks a running agent-authz about it exactly as Envoy would, 
 the decision as JSON: for allow the headers Envoy would set upstream, for deny the HTTP status
 (number and name), the gRPC status and the problem+json body.
 Exit status: 0 allow, 1 deny (any of the answers with --repeat), 2 the check could not be made.
-  --server HOST:PORT    the server's gRPC address (default 127.0.0.1:9191)
+  --server HOST:PORT    the server's gRPC address (default: $AGENT_AUTHZ_LISTEN_GRPC, the
+                        variable serve listens by, with 0.0.0.0 read as 127.0.0.1; else
+                        127.0.0.1:9191)
   --unsigned            send the request without a signature (no --key needed)
   --repeat N            send the same signed request N times (default 1): the second answer
                         shows replay protection; prints one JSON object per answer
 ${REQUEST_USAGE}`,
   options: {
     ...REQUEST_OPTIONS,
-    server: { type: 'string', default: '127.0.0.1:9191' },
+    server: { type: 'string' },
     unsigned: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '1' },
   },
@@ -53,11 +55,18 @@ export async function check(args: string[]): Promise<number> {
           didJwk: values['did-jwk'],
           cover: values.cover ?? [],
         });
-  const answers = await askAuthzServer(values.server, checkRequest(request, signature), times);
+  const server = values.server ?? defaultServer(process.env.AGENT_AUTHZ_LISTEN_GRPC);
+  const answers = await askAuthzServer(server, checkRequest(request, signature), times);
   for (const answer of answers) process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   return answers.every((answer) => answer.decision === 'allow')
     ? CHECK_EXIT.allow
     : CHECK_EXIT.deny;
+}
+
+/** Where `serve` listens when started from the same environment; a wildcard means this host. */
+function defaultServer(listen: string | undefined): string {
+  if (listen === undefined || listen === '') return '127.0.0.1:9191';
+  return listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
 }
 
 /** The CheckRequest Envoy would send for this request. */
