@@ -1,15 +1,34 @@
 import { loadPolicyFile } from '../policy/load-policy.js';
 import type { Policy, Zone } from '../policy/policy.js';
+import { parseCommandArgs, runSubcommand, usageError } from './parse-command-args.js';
 
-/**
- * `agent-authz policy check FILE`: validates a policy file and prints what it means. Exits 2
- * (through the caller) with the field and line when it is invalid.
- */
+const POLICY_USAGE = `usage: agent-authz policy check FILE
+
+  policy check FILE   validate a policy file and print what it means (exit 2 if invalid)
+`;
+
+const POLICY_CHECK = {
+  command: 'policy check',
+  usage: `usage: agent-authz policy check FILE
+
+Validates a policy file and prints what it means: mode, zones in match order, agents, revoked
+entries. An invalid file is reported with the field and its line, and the exit status is 2.
+  -h, --help   show this help
+`,
+  options: {},
+  positionals: true,
+} as const;
+
+/** `agent-authz policy <subcommand>`: only `check` today. */
 export function policyCommand(args: string[]): void {
-  const [subcommand, file] = args;
-  if (subcommand !== 'check' || file === undefined) {
-    throw new Error('usage: agent-authz policy check FILE');
-  }
+  runSubcommand({ command: 'policy', usage: POLICY_USAGE }, { check: policyCheck }, args);
+}
+
+/** `agent-authz policy check FILE`: validates a policy file and prints what it means. */
+function policyCheck(args: string[]): void {
+  const { positionals } = parseCommandArgs(POLICY_CHECK, args);
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw usageError(POLICY_CHECK, 'give one FILE');
   process.stdout.write(describePolicy(loadPolicyFile(file)));
 }
 

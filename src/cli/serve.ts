@@ -1,24 +1,50 @@
 import { startApp } from '../app/start-app.js';
+import { configFlagOptions } from '../config/config-sources.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
+import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
+import { parseCommandArgs } from './parse-command-args.js';
+
+const SERVE = {
+  command: 'serve',
+  usage: `usage: agent-authz serve [--config FILE] [--<field> VALUE]...
+
+Runs the Envoy ext_authz server. With no file, variable or flag it runs the embedded defaults.
+  -c, --config FILE     YAML configuration file (default: $AGENT_AUTHZ_CONFIG, else none)
+  --<field> VALUE       set any configuration field, e.g. --listen.grpc 127.0.0.1:9191 or
+                        --signatures.max-age=60s (the README's Configuration table lists them)
+  -h, --help            show this help
+Flags win over AGENT_AUTHZ_* environment variables, variables over the file.
+SIGTERM / SIGINT drain and exit 0 within shutdown.drainDelay + shutdown.timeout.
+`,
+  options: { config: { type: 'string', short: 'c' }, ...configFlagOptions() },
+} as const;
+
+/** One second beyond the drain for closing the store; then the process exits regardless. */
+const EXIT_GRACE_MS = 1000;
 
 /**
- * `agent-authz serve [--config FILE] [--field=value …]`: load and validate the config, start the
- * listeners, and drain on SIGTERM/SIGINT (finish in-flight checks, exit 0).
+ * `agent-authz serve`: load and validate the config, start the listeners, and drain on
+ * SIGTERM/SIGINT (finish in-flight checks, exit 0). Exit is bounded: whatever a log destination
+ * or a connection does, the process ends shortly after the configured drain.
  */
 export async function serve(args: readonly string[]): Promise<void> {
-  const { file, flags } = splitConfigFlag(args);
+  const { values } = parseCommandArgs(SERVE, args);
+  const { config: file, ...fields } = values as Record<string, string | undefined>;
   const config = loadConfig({
     file: file ?? process.env.AGENT_AUTHZ_CONFIG,
     env: process.env,
-    flags,
+    flags: Object.entries(fields).map(([name, value]) => `--${name}=${value}`),
   });
   const logger = createLogger(config.log.level);
+  routeGrpcLogs(logger);
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    const { drainDelay, timeout } = config.shutdown;
+    setTimeout(() => process.exit(1), drainDelay + timeout + EXIT_GRACE_MS).unref();
     logger.info({ signal }, 'shutting down');
     app.shutdown().then(
       () => process.exit(0),
@@ -30,16 +56,4 @@ export async function serve(args: readonly string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-}
-
-function splitConfigFlag(args: readonly string[]): { file?: string; flags: string[] } {
-  const flags: string[] = [];
-  let file: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--config' || arg === '-c') file = args[++i];
-    else if (arg.startsWith('--config=')) file = arg.slice('--config='.length);
-    else flags.push(arg);
-  }
-  return file === undefined ? { flags } : { file, flags };
 }

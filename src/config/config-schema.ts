@@ -99,19 +99,26 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, context) => {
-    const mustBeBelow = (path: string[], related: string[], message: string) =>
+    /** `relatedMessage` says it from the other side, for when only that side was set. */
+    const mustBeBelow = (
+      path: string[],
+      related: string[],
+      message: string,
+      relatedMessage: string,
+    ) =>
       context.addIssue({
         code: 'custom',
         path,
         message,
         // load-config reports where the other half of the comparison came from.
-        params: { related },
+        params: { related, relatedMessage },
       });
     if (config.signatures.clockSkew >= config.signatures.maxAge) {
       mustBeBelow(
         ['signatures', 'clockSkew'],
         ['signatures', 'maxAge'],
         'must be shorter than signatures.maxAge',
+        'must be longer than signatures.clockSkew',
       );
     }
     if (config.resolver.cacheTtl.min > config.resolver.cacheTtl.max) {
@@ -119,6 +126,7 @@ export const configSchema = z
         ['resolver', 'cacheTtl', 'min'],
         ['resolver', 'cacheTtl', 'max'],
         'must not be longer than resolver.cacheTtl.max',
+        'must not be shorter than resolver.cacheTtl.min',
       );
     }
     if (config.resolver.maxWait > config.resolver.timeout) {
@@ -126,6 +134,7 @@ export const configSchema = z
         ['resolver', 'maxWait'],
         ['resolver', 'timeout'],
         'must not be longer than resolver.timeout',
+        'must not be shorter than resolver.maxWait',
       );
     }
     if (config.resolver.cacheBytes < 4 * config.resolver.maxBytes) {

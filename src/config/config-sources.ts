@@ -46,7 +46,23 @@ export function configLeaves(): ConfigLeaf[] {
   return leaves;
 }
 
-/** Text from an env variable or flag, as the leaf's JSON type (zod reports what is still wrong). */
+/**
+ * parseArgs options for every config flag, in both spellings (`signatures.max-age` and
+ * `signatures.maxAge`), so `serve` parses them with the shared CLI parser.
+ */
+export function configFlagOptions(): Record<string, { type: 'string' }> {
+  const options: Record<string, { type: 'string' }> = {};
+  for (const leaf of configLeaves()) {
+    options[leaf.flagName.slice(2)] = { type: 'string' };
+    options[leaf.path.join('.')] = { type: 'string' };
+  }
+  return options;
+}
+
+/**
+ * Text from an env variable or flag, as the leaf's JSON type (zod reports what is still wrong).
+ * Text that starts like a JSON array but is not JSON is a ConfigError.
+ */
 export function coerceLeafText(leaf: ConfigLeaf, text: string): unknown {
   switch (leaf.type) {
     case 'integer':
@@ -66,8 +82,8 @@ export function coerceLeafText(leaf: ConfigLeaf, text: string): unknown {
 function parseJsonOr(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return text;
+  } catch (error) {
+    throw new ConfigError(`invalid JSON: ${(error as Error).message}`);
   }
 }
 

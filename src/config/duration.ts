@@ -17,7 +17,8 @@ export function parseDuration(text: string): DurationMs | undefined {
 /** A zod type accepting `300s`-style strings and producing milliseconds. */
 export const durationSchema = z
   .string()
-  .regex(DURATION, 'expected a duration such as 300ms, 30s, 5m or 1h')
+  // abort: text that is not a duration gets that one message, not also "too long".
+  .regex(DURATION, { message: 'expected a duration such as 300ms, 30s, 5m or 1h', abort: true })
   // Node timers fire at once beyond 2^31-1 ms, and enough digits overflow to Infinity.
   .refine(
     (text) => parseDuration(text)! <= MAX_DURATION_MS,

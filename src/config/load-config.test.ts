@@ -272,9 +272,10 @@ describe('the check across fields', () => {
     const file = yamlFile('log: { level: info }\n');
     const { message } = loadError({ file, env: { AGENT_AUTHZ_SIGNATURES_MAX_AGE: '20s' } });
     expect(message).toContain(
-      'default: signatures.clockSkew: must be shorter than signatures.maxAge ' +
-        '(signatures.maxAge from environment variable AGENT_AUTHZ_SIGNATURES_MAX_AGE)',
+      'environment variable AGENT_AUTHZ_SIGNATURES_MAX_AGE: signatures.maxAge: must be longer ' +
+        'than signatures.clockSkew (signatures.clockSkew is the default)',
     );
+    expect(message).not.toContain('default:');
   });
 
   it('accepts a clockSkew shorter than maxAge', () => {
@@ -414,5 +415,46 @@ describe('the resolver section', () => {
     expect(
       loadError({ flags: ['--resolver.allowed-hosts=https://agents.example.com'] }).message,
     ).toContain('resolver.allowedHosts.0: expected a lower-case host name');
+  });
+});
+
+describe('a relative file path', () => {
+  it("in the config file is read against the file's folder", () => {
+    const file = yamlFile(
+      'policy: policies/main.yaml\nresolver: { caFile: ../ca.pem }\ntokens: { jwks: { caFile: /etc/ca.pem } }\n',
+    );
+    const config = load({ file });
+    expect(config.policy).toBe(join(directory, 'policies', 'main.yaml'));
+    expect(config.resolver.caFile).toBe(join(directory, '..', 'ca.pem'));
+    expect(config.tokens.jwks.caFile).toBe('/etc/ca.pem');
+  });
+
+  it('from an environment variable or a flag is read against the working directory', () => {
+    const config = load({
+      file: yamlFile('resolver: { caFile: ca.pem }\n'),
+      env: { AGENT_AUTHZ_POLICY: 'policy.yaml' },
+      flags: ['--resolver.ca-file=certs/ca.pem'],
+    });
+    expect(config.policy).toBe(join(process.cwd(), 'policy.yaml'));
+    expect(config.resolver.caFile).toBe(join(process.cwd(), 'certs', 'ca.pem'));
+  });
+
+  it('leaves an empty caFile empty (no extra CA)', () => {
+    expect(load({ file: yamlFile('resolver: { caFile: "" }\n') }).resolver.caFile).toBe('');
+  });
+});
+
+describe('an error message', () => {
+  it('says only that an unparsable duration is not a duration', () => {
+    const { message } = loadError({ env: { AGENT_AUTHZ_SHUTDOWN_TIMEOUT: 'soon' } });
+    expect(message).toBe(
+      'invalid configuration\n  environment variable AGENT_AUTHZ_SHUTDOWN_TIMEOUT: shutdown.timeout: ' +
+        'expected a duration such as 300ms, 30s, 5m or 1h',
+    );
+  });
+
+  it('says that invalid JSON in an environment variable is invalid JSON', () => {
+    const { message } = loadError({ env: { AGENT_AUTHZ_ISSUERS: '[{"did": ' } });
+    expect(message).toContain('environment variable AGENT_AUTHZ_ISSUERS: issuers: invalid JSON');
   });
 });

@@ -8,6 +8,11 @@ import {
   configLeaves,
   parseConfigFlags,
 } from './config-sources.js';
+import {
+  isFilePathField,
+  resolveFilePaths,
+  resolveFromWorkingDirectory,
+} from './resolve-config-paths.js';
 
 export interface ConfigSources {
   /** Path of the YAML file, if any. */
@@ -20,12 +25,14 @@ export interface ConfigSources {
 /**
  * Builds the configuration once at start: YAML file, then `AGENT_AUTHZ_*` variables, then flags,
  * validated together. Every error names the field and where its value came from (file:line:col,
- * variable or flag). The result is frozen.
+ * variable or flag). Relative file paths are made absolute (see resolve-config-paths). The
+ * result is frozen.
  */
 export function loadConfig(sources: ConfigSources): Config {
   const file =
     sources.file === undefined ? undefined : readYamlFile(sources.file, 'config file', sources.env);
   const raw = (file?.value ?? {}) as Record<string, unknown>;
+  if (sources.file !== undefined) resolveFilePaths(raw, sources.file);
   const origins = new Map<string, string>();
   const leaves = configLeaves();
   for (const leaf of leaves) {
@@ -45,6 +52,15 @@ export function loadConfig(sources: ConfigSources): Config {
   return deepFreeze(parsed.data);
 }
 
+function coerceLabelled(leaf: ConfigLeaf, text: string, origin: string): unknown {
+  try {
+    return coerceLeafText(leaf, text);
+  } catch (error) {
+    const where = `${origin}: ${leaf.path.join('.')}`;
+    throw new ConfigError(`invalid configuration\n  ${where}: ${(error as Error).message}`);
+  }
+}
+
 function setLeaf(
   raw: Record<string, unknown>,
   leaf: ConfigLeaf,
@@ -61,6 +77,8 @@ function setLeaf(
     node[key] = next ?? {};
     node = node[key] as Record<string, unknown>;
   }
-  node[leaf.path.at(-1)!] = coerceLeafText(leaf, text);
+  node[leaf.path.at(-1)!] = isFilePathField(leaf.path)
+    ? resolveFromWorkingDirectory(text)
+    : coerceLabelled(leaf, text, origin);
   origins.set(leaf.path.join('.'), origin);
 }

@@ -101,13 +101,28 @@ export function describeIssues(
         return `${(file && keyPosition(file, path)) ?? originOf(issue.path)}: ${path.join('.')}: unknown field`;
       });
     }
-    const related = issue.code === 'custom' ? issue.params?.related : undefined;
-    const note = Array.isArray(related) ? ` (${related.join('.')} from ${originOf(related)})` : '';
-    return [
-      `${originOf(issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}${note}`,
-    ];
+    const params = issue.code === 'custom' ? issue.params : undefined;
+    if (Array.isArray(params?.related)) return [describeComparison(issue, params, originOf)];
+    return [`${originOf(issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`];
   });
   return `${title}\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * A cross-field issue, led by the side the operator set: when this field kept its default but
+ * the other was set (by a variable, say), the line starts at the other one's origin.
+ */
+function describeComparison(
+  issue: z.core.$ZodIssue,
+  params: { related?: PropertyKey[]; relatedMessage?: string },
+  originOf: (path: readonly PropertyKey[]) => string,
+): string {
+  const related = params.related!;
+  const [own, other] = [originOf(issue.path), originOf(related)];
+  if (own === 'default' && other !== 'default' && params.relatedMessage !== undefined) {
+    return `${other}: ${related.join('.')}: ${params.relatedMessage} (${issue.path.join('.')} is the default)`;
+  }
+  return `${own}: ${issue.path.join('.')}: ${issue.message} (${related.join('.')} from ${other})`;
 }
 
 /**

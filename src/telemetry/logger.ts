@@ -1,31 +1,36 @@
 import { type Logger, pino } from 'pino';
+import { createLogSink, type LogSink } from './log-sink.js';
 
 export type { Logger };
 
 /**
  * Operational log (JSON lines on stdout). Credentials never reach it: callers log identifiers
- * and reason codes, and the paths below are censored as a second line of defence.
+ * and reason codes, and the paths below are censored as a second line of defence. Writing never
+ * throws or blocks exit (see createLogSink).
  */
-export function createLogger(level: string): Logger {
-  return pino({
-    name: 'agent-authz',
-    level,
-    base: undefined,
-    redact: {
-      paths: [
-        'authorization',
-        'signature',
-        'token',
-        'privateKey',
-        '*.authorization',
-        '*.signature',
-        '*.token',
-        '*.privateKey',
-        'headers.authorization',
-        'headers.signature',
-        'headers.dpop',
-      ],
-      censor: '[redacted]',
+export function createLogger(level: string, sink: LogSink = createLogSink()): Logger {
+  return pino(
+    {
+      name: 'agent-authz',
+      level,
+      base: undefined,
+      redact: {
+        paths: [
+          'authorization',
+          'signature',
+          'token',
+          'privateKey',
+          '*.authorization',
+          '*.signature',
+          '*.token',
+          '*.privateKey',
+          'headers.authorization',
+          'headers.signature',
+          'headers.dpop',
+        ],
+        censor: '[redacted]',
+      },
     },
-  });
+    sink,
+  );
 }

@@ -31,7 +31,7 @@ describe('agent-authz keygen', () => {
     const file = join(dir, 'agent.json');
     const { stdout } = await cli('keygen', '--type', 'p256', '--out', file);
     const shown = JSON.parse(stdout) as Record<string, unknown>;
-    expect(shown.did).toMatch(/^did:key:zDn/);
+    expect(shown.didKey).toMatch(/^did:key:zDn/);
     expect(shown).not.toHaveProperty('privateJwk');
     expect(stdout).not.toContain('"d"');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -57,7 +57,9 @@ describe('agent-authz sign', () => {
     const response = await server.client.check(
       envoyCheckRequest({ method: 'POST', url, body, headers }),
     );
-    expect(setHeaders(response)['x-agent-id']).toBe((JSON.parse(facts) as { did: string }).did);
+    expect(setHeaders(response)['x-agent-id']).toBe(
+      (JSON.parse(facts) as { didKey: string }).didKey,
+    );
   });
 });
 
@@ -97,7 +99,7 @@ describe('agent-authz token', () => {
     const agentFile = join(dir, 'dpop-agent.json');
     const { stdout: issuerFacts } = await cli('keygen', '--out', issuerFile);
     await cli('keygen', '--type', 'p256', '--out', agentFile);
-    const issuerDid = (JSON.parse(issuerFacts) as { did: string }).did;
+    const issuerDid = (JSON.parse(issuerFacts) as { didKey: string }).didKey;
     const app = await startTestApp([
       `--issuers=[{"did":"${issuerDid}"}]`,
       '--tokens.audiences=https://api.example.com',

@@ -1,32 +1,81 @@
-import { credentials, type GrpcObject, loadPackageDefinition, Metadata } from '@grpc/grpc-js';
-import type {
-  CheckRequestMessage,
-  CheckResponseMessage,
-} from '../../transport/grpc/check-messages.js';
-import { loadExternalAuthProtos } from '../../transport/grpc/load-protos.js';
-import { signedRequestFromArgs } from './sign.js';
+import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CheckRequestMessage } from '../../transport/grpc/check-messages.js';
+import { askAuthzServer } from './ask-authz-server.js';
+import {
+  REQUEST_OPTIONS,
+  REQUEST_USAGE,
+  type RequestParts,
+  requestFromArgs,
+  signatureHeaders,
+} from './sign.js';
 
-type CheckClient = {
-  Check(
-    request: CheckRequestMessage,
-    metadata: Metadata,
-    callback: (error: Error | null, response: CheckResponseMessage) => void,
-  ): void;
-  close(): void;
-};
+/** Exit codes of `agent-authz check`; 2 (a bad command line, an unreachable server) is main's. */
+export const CHECK_EXIT = { allow: 0, deny: 1 } as const;
 
-/**
- * `agent-authz check [--server host:port] <sign options> URL`: signs a request and asks a
- * running agent-authz about it exactly as Envoy would, then prints the answer. For trying the
- * service without Envoy.
- */
-export async function check(args: string[]): Promise<void> {
-  const serverIndex = args.indexOf('--server');
-  const server = serverIndex === -1 ? '127.0.0.1:9191' : args[serverIndex + 1]!;
-  const rest =
-    serverIndex === -1 ? args : args.filter((_, i) => i !== serverIndex && i !== serverIndex + 1);
-  const { method, url, headers, body, signature } = signedRequestFromArgs(rest);
-  const request: CheckRequestMessage = {
+const CHECK = {
+  command: 'check',
+  usage: `usage: agent-authz check [--server HOST:PORT] [--unsigned | --key FILE] [options] URL
+
+Signs a request and asks a running agent-authz about it exactly as Envoy would, then prints
+the decision as JSON: for allow the headers Envoy would set upstream, for deny the HTTP status
+(number and name), the gRPC status and the problem+json body.
+Exit status: 0 allow, 1 deny (any of the answers with --repeat), 2 the check could not be made.
+  --server HOST:PORT    the server's gRPC address (default: $AGENT_AUTHZ_LISTEN_GRPC, the
+                        variable serve listens by, with 0.0.0.0 read as 127.0.0.1; else
+                        127.0.0.1:9191)
+  --unsigned            send the request without a signature (no --key needed)
+  --repeat N            send the same signed request N times (default 1): the second answer
+                        shows replay protection; prints one JSON object per answer
+${REQUEST_USAGE}`,
+  options: {
+    ...REQUEST_OPTIONS,
+    server: { type: 'string' },
+    unsigned: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '1' },
+  },
+  positionals: true,
+} as const;
+
+/** `agent-authz check`: for trying the service without Envoy, from a script or by hand. */
+export async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(CHECK, args);
+  const request = requestFromArgs(CHECK, values, positionals);
+  const times = Number(values.repeat);
+  if (!Number.isInteger(times) || times < 1 || times > 1000) {
+    throw usageError(CHECK, '--repeat must be a whole number from 1 to 1000');
+  }
+  if (values.unsigned === (values.key !== undefined)) {
+    throw usageError(CHECK, 'give either --key FILE or --unsigned');
+  }
+  const signature =
+    values.key === undefined
+      ? {}
+      : signatureHeaders(request, {
+          file: values.key,
+          didJwk: values['did-jwk'],
+          cover: values.cover ?? [],
+        });
+  const server = values.server ?? defaultServer(process.env.AGENT_AUTHZ_LISTEN_GRPC);
+  const answers = await askAuthzServer(server, checkRequest(request, signature), times);
+  for (const answer of answers) process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+  return answers.every((answer) => answer.decision === 'allow')
+    ? CHECK_EXIT.allow
+    : CHECK_EXIT.deny;
+}
+
+/** Where `serve` listens when started from the same environment; a wildcard means this host. */
+function defaultServer(listen: string | undefined): string {
+  if (listen === undefined || listen === '') return '127.0.0.1:9191';
+  return listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+}
+
+/** The CheckRequest Envoy would send for this request. */
+function checkRequest(
+  request: RequestParts,
+  signature: Record<string, string>,
+): CheckRequestMessage {
+  const { method, url, headers, body } = request;
+  return {
     attributes: {
       request: {
         http: {
@@ -37,47 +86,11 @@ export async function check(args: string[]): Promise<void> {
           headers: {
             ...headers,
             ...signature,
-            ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+            ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
           },
           ...(body === undefined ? {} : { body }),
         },
       },
     },
-  };
-  const response = await send(server, request);
-  process.stdout.write(`${JSON.stringify(summarise(response), null, 2)}\n`);
-}
-
-function send(server: string, request: CheckRequestMessage): Promise<CheckResponseMessage> {
-  const grpc = loadPackageDefinition(loadExternalAuthProtos()) as GrpcObject;
-  const auth = ((grpc.envoy as GrpcObject).service as GrpcObject).auth as GrpcObject;
-  const Client = (auth.v3 as GrpcObject).Authorization as unknown as new (
-    address: string,
-    creds: ReturnType<typeof credentials.createInsecure>,
-  ) => CheckClient;
-  const client = new Client(server, credentials.createInsecure());
-  return new Promise((resolve, reject) => {
-    client.Check(request, new Metadata(), (error, response) => {
-      client.close();
-      if (error) reject(error);
-      else resolve(response);
-    });
-  });
-}
-
-function summarise(response: CheckResponseMessage) {
-  if (response.ok_response) {
-    return {
-      decision: 'allow',
-      headers: Object.fromEntries(
-        response.ok_response.headers.map((h) => [h.header.key, h.header.value]),
-      ),
-      headersToRemove: response.ok_response.headers_to_remove ?? [],
-    };
-  }
-  return {
-    decision: 'deny',
-    status: response.denied_response?.status.code,
-    body: JSON.parse(response.denied_response?.body ?? '{}'),
   };
 }

@@ -1,39 +1,44 @@
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { type AgentKeyType, generateAgentKey } from '../generate-agent-key.js';
+import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { type AgentKey, generateAgentKey } from '../generate-agent-key.js';
+import { writePrivateFile } from './write-private-file.js';
+
+const KEYGEN = {
+  command: 'keygen',
+  usage: `usage: agent-authz keygen [--type ed25519|p256] [--out FILE [--force]]
+
+Creates an agent key and prints it as JSON: its did:key and did:jwk, key ids and public JWK.
+  --type TYPE     ed25519 (default) or p256
+  --out FILE      write the whole key, private part included, to FILE (mode 0600) and print
+                  only the public facts; an existing FILE is an error
+  --force         replace an existing FILE (the new file is 0600 too)
+  -h, --help      show this help
+Without --out the private JWK is printed too.
+`,
+  options: {
+    type: { type: 'string', default: 'ed25519' },
+    out: { type: 'string' },
+    force: { type: 'boolean', default: false },
+  },
+} as const;
 
 /**
- * `agent-authz keygen [--type ed25519|p256] [--out FILE]`: a new agent key as JSON. With
- * `--out`, the file (mode 0600) holds the private key and stdout shows only public facts.
+ * `agent-authz keygen`: a new agent key as JSON. The key file and the SDK's AgentKey use the
+ * same field names (`didKey`, `keyId`, `didJwk`, `didJwkKeyId`, `publicJwk`, `privateJwk`).
  */
 export function keygen(args: string[]): void {
-  const { values } = parseArgs({
-    args,
-    options: { type: { type: 'string', default: 'ed25519' }, out: { type: 'string' } },
-  });
+  const { values } = parseCommandArgs(KEYGEN, args);
   if (values.type !== 'ed25519' && values.type !== 'p256') {
-    throw new Error('--type must be ed25519 or p256');
+    throw usageError(KEYGEN, '--type must be ed25519 or p256');
   }
-  const key = generateAgentKey({ type: values.type as AgentKeyType });
-  const publicFacts = {
-    did: key.didKey,
-    keyId: key.keyId,
-    didJwk: key.didJwk,
-    didJwkKeyId: key.didJwkKeyId,
-    publicJwk: key.publicJwk,
-  };
-  if (values.out === undefined) {
-    process.stdout.write(
-      `${JSON.stringify({ ...publicFacts, privateJwk: key.privateJwk }, null, 2)}\n`,
-    );
-    return;
+  if (values.force && values.out === undefined) throw usageError(KEYGEN, '--force needs --out');
+  const { type, didKey, keyId, didJwk, didJwkKeyId, publicJwk, privateJwk } = generateAgentKey({
+    type: values.type,
+  });
+  const publicFacts = { type, didKey, keyId, didJwk, didJwkKeyId, publicJwk };
+  const key: AgentKey = { ...publicFacts, privateJwk };
+  if (values.out !== undefined) {
+    writePrivateFile(values.out, `${JSON.stringify(key, null, 2)}\n`, values.force);
   }
-  writeFileSync(
-    values.out,
-    `${JSON.stringify({ ...publicFacts, privateJwk: key.privateJwk }, null, 2)}\n`,
-    {
-      mode: 0o600,
-    },
-  );
-  process.stdout.write(`${JSON.stringify(publicFacts, null, 2)}\n`);
+  const shown = values.out === undefined ? key : publicFacts;
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
 }

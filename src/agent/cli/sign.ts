@@ -1,46 +1,98 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { signRequest } from '../sign-request.js';
 import { readKeyFile } from './read-key-file.js';
 
+/** The options that describe a request, shared by `sign` and `check`. */
 export const REQUEST_OPTIONS = {
   key: { type: 'string' },
+  'did-jwk': { type: 'boolean', default: false },
   method: { type: 'string', short: 'X', default: 'GET' },
   url: { type: 'string' },
   header: { type: 'string', short: 'H', multiple: true },
   data: { type: 'string', short: 'd' },
   cover: { type: 'string', multiple: true },
-  'did-jwk': { type: 'boolean', default: false },
 } as const;
 
-/** Parses the request-describing options shared by `sign` and `check`, and signs. */
-export function signedRequestFromArgs(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    options: REQUEST_OPTIONS,
-    allowPositionals: true,
-  });
-  const url = values.url ?? positionals[0];
-  if (values.key === undefined || url === undefined) {
-    throw new Error(
-      'usage: --key FILE [-X METHOD] [-H "Name: value"]... [-d BODY] [--cover HEADER]... URL',
-    );
-  }
-  const headers = Object.fromEntries((values.header ?? []).map(splitHeader));
-  const signature = signRequest({
-    method: values.method,
-    url,
-    headers,
-    ...(values.data === undefined ? {} : { body: values.data }),
-    key: readKeyFile(values.key, values['did-jwk']),
-    coverHeaders: values.cover ?? [],
-  });
+export const REQUEST_USAGE = `  --key FILE            key file written by agent-authz keygen
+  --did-jwk             sign as the key's did:jwk instead of its did:key
+  -X, --method METHOD   request method (default GET)
+  -H, --header "N: v"   a request header (repeatable)
+  -d, --data BODY       request body (adds Content-Digest)
+  --cover HEADER        also cover this header in the signature (repeatable)
+  --url URL             the request URL (or give it as the last argument)
+  -h, --help            show this help
+`;
+
+const SIGN = {
+  command: 'sign',
+  usage: `usage: agent-authz sign --key FILE [options] URL
+
+Prints the RFC 9421 headers (Content-Digest, Signature-Input, Signature) to add to a request.
+${REQUEST_USAGE}`,
+  options: REQUEST_OPTIONS,
+  positionals: true,
+} as const;
+
+export interface RequestParts {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+}
+
+type RequestValues = {
+  method: string;
+  url?: string | undefined;
+  header?: string[] | undefined;
+  data?: string | undefined;
+};
+
+/** The request the options describe; a missing or unparsable URL is a usage error. */
+export function requestFromArgs(
+  spec: { command: string },
+  values: RequestValues,
+  positionals: readonly string[],
+): RequestParts {
+  const text = values.url ?? positionals[0];
+  if (text === undefined) throw usageError(spec, 'a request URL is required');
+  if (!URL.canParse(text)) throw usageError(spec, `"${text}" is not an absolute URL`);
   return {
     method: values.method.toUpperCase(),
-    url: new URL(url),
-    headers,
+    url: new URL(text),
+    headers: Object.fromEntries((values.header ?? []).map(splitHeader)),
     body: values.data,
-    signature,
   };
+}
+
+/** The signature headers for `request`, signed with the key file's did:key (or did:jwk). */
+export function signatureHeaders(
+  request: RequestParts,
+  key: { file: string; didJwk: boolean; cover: readonly string[] },
+): Record<string, string> {
+  return signRequest({
+    method: request.method,
+    url: request.url.href,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+    key: readKeyFile(key.file, key.didJwk),
+    coverHeaders: [...key.cover],
+  });
+}
+
+/**
+ * Parses the request options (REQUEST_OPTIONS only) and signs: the building block of commands
+ * that send a signed request.
+ */
+export function signedRequestFromArgs(args: string[]) {
+  const { values, positionals } = parseCommandArgs(SIGN, args);
+  const request = requestFromArgs(SIGN, values, positionals);
+  if (values.key === undefined) throw usageError(SIGN, '--key FILE is required');
+  const signature = signatureHeaders(request, {
+    file: values.key,
+    didJwk: values['did-jwk'],
+    cover: values.cover ?? [],
+  });
+  return { ...request, signature };
 }
 
 /** `agent-authz sign`: prints the headers to add to the request, one `Name: value` per line. */

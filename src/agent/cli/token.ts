@@ -1,15 +1,62 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, runSubcommand, usageError } from '../../cli/parse-command-args.js';
 import { parseDuration } from '../../config/duration.js';
 import { createDpopProof } from '../create-dpop-proof.js';
 import { mintToken } from '../mint-token.js';
 import { publicJwkOf } from '../sign-compact-jws.js';
 import { readKeyFile } from './read-key-file.js';
 
-const USAGE = `usage:
-  agent-authz token mint --issuer-key FILE --sub SUBJECT --aud AUDIENCE
-                         [--bind-key FILE | --bind-cert FILE] [--scope "a b"] [--ttl 5m] [--did-jwk]
-  agent-authz token proof --key FILE [--token TOKEN] [-X METHOD] URL`;
+const TOKEN_USAGE = `usage: agent-authz token <mint|proof> [options]
+
+  token mint    print a DID-issued access token bound to a key or a certificate
+  token proof   print the Authorization: DPoP and DPoP headers for one request
+agent-authz token mint --help and agent-authz token proof --help show their options.
+`;
+
+const MINT = {
+  command: 'token mint',
+  usage: `usage: agent-authz token mint --issuer-key FILE --sub SUBJECT --aud AUDIENCE [options]
+
+Prints a DID-issued access token (iss = the issuer key's did:key), for demos and tests.
+  --issuer-key FILE   key file of the issuer (agent-authz keygen)
+  --sub SUBJECT       the token's subject: the agent id
+  --aud AUDIENCE      audience (repeatable)
+  --bind-key FILE     bind the token to this agent key (cnf.jkt, for DPoP)
+  --bind-cert FILE    or to this PEM client certificate (cnf.x5t#S256)
+  --scope "a b"       space-separated scopes
+  --ttl DURATION      lifetime, e.g. 5m (default), 1h
+  --did-jwk           issue as the issuer key's did:jwk instead of its did:key
+  -h, --help          show this help
+`,
+  options: {
+    'issuer-key': { type: 'string' },
+    sub: { type: 'string' },
+    aud: { type: 'string', multiple: true },
+    'bind-key': { type: 'string' },
+    'bind-cert': { type: 'string' },
+    scope: { type: 'string' },
+    ttl: { type: 'string', default: '5m' },
+    'did-jwk': { type: 'boolean', default: false },
+  },
+} as const;
+
+const PROOF = {
+  command: 'token proof',
+  usage: `usage: agent-authz token proof --key FILE [--token TOKEN] [-X METHOD] URL
+
+Prints the headers of one DPoP request: Authorization: DPoP TOKEN (with --token) and DPoP.
+  --key FILE            the agent key the token is bound to
+  --token TOKEN         the access token (adds the proof's ath claim)
+  -X, --method METHOD   request method (default GET)
+  -h, --help            show this help
+`,
+  options: {
+    key: { type: 'string' },
+    token: { type: 'string' },
+    method: { type: 'string', short: 'X', default: 'GET' },
+  },
+  positionals: true,
+} as const;
 
 /**
  * `agent-authz token mint`: prints a DID-issued access token bound to an agent key (`cnf.jkt`)
@@ -17,32 +64,24 @@ const USAGE = `usage:
  * `Authorization` and `DPoP` headers for one request. For demos and tests.
  */
 export function token(args: string[]): void {
-  const [action, ...rest] = args;
-  if (action === 'mint') process.stdout.write(`${mint(rest)}\n`);
-  else if (action === 'proof') process.stdout.write(proof(rest));
-  else throw new Error(USAGE);
+  const output = runSubcommand(
+    { command: 'token', usage: TOKEN_USAGE },
+    { mint: (rest) => `${mint(rest)}\n`, proof },
+    args,
+  );
+  process.stdout.write(output);
 }
 
 function mint(args: string[]): string {
-  const { values } = parseArgs({
-    args,
-    options: {
-      'issuer-key': { type: 'string' },
-      sub: { type: 'string' },
-      aud: { type: 'string', multiple: true },
-      'bind-key': { type: 'string' },
-      'bind-cert': { type: 'string' },
-      scope: { type: 'string' },
-      ttl: { type: 'string', default: '5m' },
-      'did-jwk': { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseCommandArgs(MINT, args);
   const issuerKey = values['issuer-key'];
   if (issuerKey === undefined || values.sub === undefined || values.aud === undefined) {
-    throw new Error(USAGE);
+    throw usageError(MINT, '--issuer-key, --sub and --aud are required');
   }
   const ttlMs = parseDuration(values.ttl);
-  if (ttlMs === undefined || ttlMs < 1000) throw new Error('--ttl must be a duration such as 5m');
+  if (ttlMs === undefined || ttlMs < 1000) {
+    throw usageError(MINT, '--ttl must be a duration such as 5m');
+  }
   const bindKey = values['bind-key'];
   const bindCert = values['bind-cert'];
   return mintToken({
@@ -57,17 +96,11 @@ function mint(args: string[]): string {
 }
 
 function proof(args: string[]): string {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      key: { type: 'string' },
-      token: { type: 'string' },
-      method: { type: 'string', short: 'X', default: 'GET' },
-    },
-  });
+  const { values, positionals } = parseCommandArgs(PROOF, args);
   const url = positionals[0];
-  if (values.key === undefined || url === undefined) throw new Error(USAGE);
+  if (values.key === undefined || url === undefined) {
+    throw usageError(PROOF, '--key FILE and a URL are required');
+  }
   const dpop = createDpopProof({
     privateJwk: readKeyFile(values.key).privateJwk,
     method: values.method,

@@ -5,8 +5,9 @@ import {
   ServerCredentials,
   type ServiceClientConstructor,
 } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { type CheckEngine, createCheckHandler } from './authorization-service.js';
 import { loadExternalAuthProtos } from './load-protos.js';
 
@@ -40,7 +41,8 @@ export async function startGrpcTransport(
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   server.addService(authorization.service, { Check: createCheckHandler(check) });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  // Reflection describes every service on the port, so `grpcurl list` shows Health too.
+  new ReflectionService({ ...definition, ...loadSync(healthProtoPath) }).addToServer(server);
   const port = await bind(server, address);
   setServing(health, 'SERVING');
   return {
@@ -67,9 +69,18 @@ function lookupService(grpcObject: GrpcObject, name: string): ServiceClientConst
 function bind(server: Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
+      error ? reject(new Error(describeBindError(address, error))) : resolve(port),
     );
   });
+}
+
+/**
+ * One line an operator can act on (`listen 0.0.0.0:9191: address already in use`) instead of
+ * grpc-js's "No address added out of total 1 resolved errors: [listen EADDRINUSE: …]".
+ */
+export function describeBindError(address: string, error: Error): string {
+  const cause = /listen E[A-Z]+: ([^\]]+?) \S+\]/.exec(error.message)?.[1];
+  return `listen ${address}: ${cause ?? error.message}`;
 }
 
 /** grpc-js tryShutdown stops accepting and lets in-flight calls finish; force after the bound. */

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runAgentAuthz } from '../support/cli-process.js';
+
+const COMMANDS = [
+  ['serve'],
+  ['keygen'],
+  ['sign'],
+  ['check'],
+  ['policy'],
+  ['policy', 'check'],
+  ['token'],
+  ['token', 'mint'],
+  ['token', 'proof'],
+];
+
+describe('agent-authz --help', () => {
+  it.each(COMMANDS)('prints the usage of "%s %s" on stdout and exits 0', async (...command) => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = await runAgentAuthz([...command, flag]);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(new RegExp(`^usage: agent-authz ${command.join(' ')}`));
+    }
+  });
+
+  it('prints the list of commands for agent-authz --help', async () => {
+    const { code, stdout } = await runAgentAuthz(['--help']);
+    expect(code).toBe(0);
+    for (const [name] of COMMANDS) expect(stdout).toContain(`  ${name} `);
+  });
+});
+
+describe('agent-authz without a command', () => {
+  it('prints the usage on stderr and exits 2 instead of starting a server', async () => {
+    const { code, stdout, stderr } = await runAgentAuthz([]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^usage: agent-authz <command>/);
+  });
+});
+
+describe('agent-authz --version', () => {
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(await runAgentAuthz(['--version'])).toEqual({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+  });
+});
+
+describe('a bad command line', () => {
+  it.each([
+    [['serve', '--config'], 'agent-authz serve: option --config needs a value'],
+    [
+      ['serve', '--config', '--log.level=debug'],
+      'agent-authz serve: option --config needs a value',
+    ],
+    [['serve', '--listen.grpc'], 'agent-authz serve: option --listen.grpc needs a value'],
+    [['keygen', '--bogus'], 'agent-authz keygen: unknown option --bogus'],
+    [['keygen', '--type'], 'agent-authz keygen: option --type needs a value'],
+    [['sign', '--key'], 'agent-authz sign: option --key needs a value'],
+    [
+      ['check', '--frobnicate', 'https://a.example/'],
+      'agent-authz check: unknown option --frobnicate',
+    ],
+    [['token', 'mint', '--sub'], 'agent-authz token mint: option --sub needs a value'],
+    [['token', 'proof', '--nope'], 'agent-authz token proof: unknown option --nope'],
+    [['token', 'burn'], 'agent-authz token: unknown subcommand "burn"'],
+    [
+      ['policy', 'check', '--strict', 'p.yaml'],
+      'agent-authz policy check: unknown option --strict',
+    ],
+    [['policy', 'lint'], 'agent-authz policy: unknown subcommand "lint"'],
+    [['launch'], 'agent-authz: unknown command "launch"'],
+  ])('%j exits 2 with one line naming the command', async (args, message) => {
+    const { code, stdout, stderr } = await runAgentAuthz(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')[0]).toContain(message);
+  });
+});
+
+describe('option values', () => {
+  it('are accepted as --opt value and as --opt=value', async () => {
+    for (const args of [
+      ['keygen', '--type', 'p256'],
+      ['keygen', '--type=p256'],
+    ]) {
+      const { code, stdout } = await runAgentAuthz(args);
+      expect(code).toBe(0);
+      expect((JSON.parse(stdout) as { didKey: string }).didKey).toMatch(/^did:key:zDn/);
+    }
+  });
+});
