@@ -142,6 +142,7 @@ export const configSchema = z
         ['resolver', 'maxBytes'],
         ['resolver', 'cacheBytes'],
         'must be at most a quarter of resolver.cacheBytes, so the largest documents fit the cache',
+        'must be at least four times resolver.maxBytes, so the largest documents fit the cache',
       );
     }
     checkIssuers(config, context);
