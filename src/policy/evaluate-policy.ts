@@ -120,13 +120,19 @@ function checkRegistration(
   if (rule.expiresAtMs !== undefined && nowMs >= rule.expiresAtMs) {
     throw new AuthzError('agent_unknown', "the agent's registration has expired");
   }
-  if (rule.zones !== undefined && (zone === undefined || !rule.zones.has(zone.name))) {
+  if (rule.zones !== undefined && !admitsZone(rule.zones, zone)) {
     throw new AuthzError(
       'zone_denied',
       `the agent may not enter ${zone ? `zone ${zone.name}` : 'routes outside its zones'}`,
     );
   }
   return rule;
+}
+
+/** The entry's zones admit the zone and every other zone the path also reads as. */
+function admitsZone(zones: ReadonlySet<string>, zone: Zone | undefined): boolean {
+  const names = zone === undefined ? [undefined] : [zone.name, ...(zone.alsoReadAs ?? [])];
+  return names.every((name) => name !== undefined && zones.has(name));
 }
 
 /** Returns true when a drift was tolerated (`onDrift: flag`). */
