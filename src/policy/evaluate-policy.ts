@@ -163,15 +163,20 @@ function workloadFingerprint(request: AuthzRequest): string | undefined {
   return `cert:${createHash('sha256').update(request.source.certificate).digest('base64url')}`;
 }
 
+/**
+ * A zone's scopes are granted by the agent's entry; a token must also carry each of them in its
+ * `scope` claim. A claim alone never grants one, so the signed and token profiles agree.
+ */
 function checkScopes(
   zone: Zone | undefined,
   rule: AgentRule | undefined,
   identity: AgentIdentity,
 ): void {
   if (zone === undefined || zone.scopes.length === 0) return;
-  const granted = [rule?.scopes, identity.scopes].filter((list) => list !== undefined);
+  const token = identity.profile === 'dpop' || identity.profile === 'mtls';
   const missing = zone.scopes.filter(
-    (scope) => granted.length === 0 || granted.some((list) => !list.includes(scope)),
+    (scope) =>
+      !rule?.scopes?.includes(scope) || (token && !(identity.scopes ?? []).includes(scope)),
   );
   if (missing.length > 0) {
     throw new AuthzError(
