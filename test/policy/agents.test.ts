@@ -14,6 +14,7 @@ const billing = generateAgentKey();
 const denyDrift = generateAgentKey();
 const flagDrift = generateAgentKey();
 const reader = generateAgentKey();
+const billingOnly = generateAgentKey();
 const expired = generateAgentKey();
 const limited = generateAgentKey();
 const revoked = generateAgentKey();
@@ -44,6 +45,7 @@ agents:
   - { id: ${denyDrift.didKey}, bindWorkload: first-use, onDrift: deny }
   - { id: ${flagDrift.didKey}, bindWorkload: first-use, onDrift: flag }
   - { id: ${reader.didKey}, zones: [payments], scopes: [payments:read] }
+  - { id: ${billingOnly.didKey}, workloads: ["spiffe://cluster.local/ns/billing/sa/*"] }
   - { id: ${expired.didKey}, expires: 2027-01-01 }
   - { id: ${limited.didKey}, rateLimit: 2/s }
   - { id: ${restrictedJwk.didJwk}, zones: [public] }
@@ -89,9 +91,8 @@ describe('a registered agent', () => {
   });
 
   it('is denied workload_mismatch from a workload its patterns do not allow', async () => {
-    expect(reasonOf(await send(billing, '/catalog', 'spiffe://cluster.local/ns/shop/sa/web'))).toBe(
-      'workload_mismatch',
-    );
+    const shop = 'spiffe://cluster.local/ns/shop/sa/web';
+    expect(reasonOf(await send(billingOnly, '/catalog', shop))).toBe('workload_mismatch');
   });
 
   it('is denied scope_insufficient where the zone needs a scope it lacks', async () => {
