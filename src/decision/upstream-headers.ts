@@ -45,13 +45,20 @@ export const OWNED_HEADERS = [
 /**
  * The `x-agent-*` headers Envoy must remove: every one the client sent that we do not set, and
  * every one we own but do not set this time — the latter even when Envoy did not forward it to
- * us (`allowed_headers`), so a client can never forge identity upstream, signed or not.
+ * us (`allowed_headers`), so a client can never forge identity upstream, signed or not. The
+ * family is matched as CGI, WSGI and Rack upstreams read names (`_` as `-`, case folded), so
+ * `x_agent_id` and `X-Agent_Verified` go too, even beside the `x-agent-id` we set.
  */
 export function forgedHeaderNames(inboundNames: Iterable<string>, set: HeaderList): string[] {
   const ours = new Set(set.map(([name]) => name));
   const remove = new Set<string>(OWNED_HEADERS.filter((name) => !ours.has(name)));
   for (const name of inboundNames) {
-    if (name.startsWith(IDENTITY_HEADER_PREFIX) && !ours.has(name)) remove.add(name);
+    if (isIdentityHeaderName(name) && !ours.has(name)) remove.add(name);
   }
   return [...remove];
+}
+
+/** Whether a header name reads as one of the `x-agent-*` family to some upstream. */
+export function isIdentityHeaderName(name: string): boolean {
+  return name.toLowerCase().replaceAll('_', '-').startsWith(IDENTITY_HEADER_PREFIX);
 }

@@ -16,8 +16,12 @@ import { verifyTokenRequest } from './verify-token-request.js';
  * The check, in the order of SPEC §3 — zone → credential → key → proof → binding → policy →
  * decision (→ observe mode) — with one refinement: the replay claim waits until the read-only
  * policy checks have admitted the agent, so callers the policy refuses cannot fill the replay
- * store; pinning and rate limits, which write, come after it. This is the one place that turns failures into denials,
- * and anything unexpected fails closed.
+ * store; the steps that write (drift, pinning, rate limits) come after it, so they only ever
+ * act on a fresh credential. Two cases claim the replay key of a refused request: a drift,
+ * which is recorded whatever else refuses the request, and observe mode, which forwards it.
+ * Observe mode forwards a verified identity only once its credential is fresh: anything that
+ * fails before (signature, token, binding, replay) goes upstream as not verified. This is the
+ * one place that turns failures into denials, and anything unexpected fails closed.
  */
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
   const policy = deps.policy();
@@ -29,9 +33,11 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     profile: presentedProfile(request, options),
     workload: request.source.principal || undefined,
   };
+  /** What observe mode may forward: never more than has been proved and found fresh. */
+  let proven = identity;
   try {
     zone = selectZone(policy, request);
-    identity = { ...identity, zone: zone?.name };
+    identity = proven = { ...identity, zone: zone?.name };
     const credential = extractCredential(request, options);
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
     const verified = await verifyCredential(request, credential, signedHeaders, deps, identity);
@@ -39,13 +45,16 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     const inputs = { policy, zone, request, identity, store: deps.store, nowMs };
     const admission = await evaluatePolicy(inputs);
     identity = admission.identity;
+    const observing = (zone?.mode ?? policy.mode) === 'observe';
+    if (admission.refusal && !admission.drifted && !observing) throw admission.refusal;
     if (verified.replay !== undefined) await claimReplay(verified.replay, deps);
+    proven = identity;
     identity = await applyAgentLimits(inputs, admission);
     await recordOutcome(deps, identity, true, nowMs);
     return { allowed: true, identity };
   } catch (error) {
     await recordOutcome(deps, identity, false, nowMs);
-    return observe(denial(error, identity, deps), zone?.mode ?? policy.mode);
+    return observe(denial(error, identity, deps), zone?.mode ?? policy.mode, proven);
   }
 }
 
@@ -88,10 +97,17 @@ function denial(
   return { allowed: false, identity, reason: 'internal_error', message: 'the authorizer failed' };
 }
 
-/** SPEC §4 observe mode: the denial is reported and logged, and the request passes. */
-function observe(decision: Extract<Decision, { allowed: false }>, mode: Policy['mode']): Decision {
+/**
+ * SPEC §4 observe mode: the denial is reported and logged, and the request passes carrying only
+ * the identity that was proved — a replay or a bad signature never passes as the agent it names.
+ */
+function observe(
+  decision: Extract<Decision, { allowed: false }>,
+  mode: Policy['mode'],
+  proven: AgentIdentity,
+): Decision {
   if (mode !== 'observe') return decision;
-  return { allowed: true, identity: decision.identity, wouldDeny: decision.reason };
+  return { allowed: true, identity: proven, wouldDeny: decision.reason };
 }
 
 /** History feeds trust levels; it only counts agents whose identity was verified. */

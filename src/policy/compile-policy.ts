@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Profile } from '../credentials/credential.js';
 import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
-import { compileGlob, ID_SEPARATORS, isGlob } from './glob.js';
+import { compileGlob, type Glob, ID_SEPARATORS, isGlob } from './glob.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
 import type { AgentDocument, PolicyDocument, ZoneDocument } from './policy-schema.js';
 import { revocationIds } from './revocation-ids.js';
@@ -14,7 +14,7 @@ export function compilePolicy(
 ): Policy {
   const zones = document.zones.map((zone) => compileZone(zone, document));
   const exactAgents = new Map<string, AgentRule>();
-  const patternAgents: Array<{ pattern: RegExp; rule: AgentRule }> = [];
+  const patternAgents: Array<{ pattern: Glob; rule: AgentRule }> = [];
   for (const agent of document.agents) {
     const rule = compileAgent(agent);
     if (rule.exact) exactAgents.set(canonicalAgentId(agent.id), rule);
@@ -44,7 +44,7 @@ export function compilePolicy(
 function compileZone(zone: ZoneDocument, document: PolicyDocument): Zone {
   const hosts = zone.match.hosts?.map((host) => compileGlob(host, { ignoreCase: true }));
   const paths = zone.match.paths?.map(pathMatcher);
-  const methods = zone.match.methods && new Set(zone.match.methods.map((m) => m.toUpperCase()));
+  const methods = zone.match.methods && methodSet(zone.match.methods);
   return {
     name: zone.name,
     mode: zone.mode ?? document.mode,
@@ -60,6 +60,13 @@ function compileZone(zone: ZoneDocument, document: PolicyDocument): Zone {
       (paths === undefined || paths.some((p) => p(path))) &&
       (methods === undefined || methods.has(method)),
   };
+}
+
+/** Upper-cased; a zone that lists GET also covers HEAD, which upstreams serve with GET handlers. */
+function methodSet(methods: readonly string[]): ReadonlySet<string> {
+  const set = new Set(methods.map((method) => method.toUpperCase()));
+  if (set.has('GET')) set.add('HEAD');
+  return set;
 }
 
 /** A path with `*` is a glob; otherwise a prefix, as in an Envoy route's `prefix`. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { AgentIdentity } from '../decision/decision.js';
-import { AuthzError } from '../errors.js';
+import type { AgentIdentity, TrustLevel } from '../decision/decision.js';
+import { AuthzError, isAuthzError } from '../errors.js';
 import { canonicalAgentId, canonicalKeyId } from '../keys/canonical-agent-id.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import type { Store } from '../store/store.js';
+import type { AgentHistory, Store } from '../store/store.js';
 import { findAgentRule } from './find-agent-rule.js';
+import { checkPinnedWorkload, leftPinnedWorkload, recordDrift } from './pin-workload.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
 import { atLeast, trustLevel } from './trust-level.js';
 
@@ -22,12 +22,20 @@ export interface PolicyInputs {
 export interface Admission {
   readonly identity: AgentIdentity;
   readonly rule: AgentRule | undefined;
+  /**
+   * Why the read-only checks refuse a verified agent, if they do. Returned, not thrown: a drift
+   * is still recorded for a refused request, and observe mode still forwards it.
+   */
+  readonly refusal?: AuthzError;
+  /** The agent is pinned to a workload and this request comes from another one. */
+  readonly drifted: boolean;
 }
 
 /**
  * SPEC §3 policy, the part that only reads state, in order: unsigned → revocation → profile →
- * registration (entry, expiry, zones) → quarantine → allowed workloads → scopes → trust. Throws
- * an AuthzError to deny. Nothing is written, so a refused caller leaves no trace in the store.
+ * registration (entry, expiry, zones) → quarantine → allowed workloads → scopes → trust.
+ * Nothing is written, so a refused caller leaves no trace in the store. An unsigned request
+ * that may not pass, and a revoked agent, are thrown; other refusals come back in `refusal`.
  */
 export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
   const { policy, zone, identity } = inputs;
@@ -39,19 +47,41 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
         'this route requires a signed agent request or a bound token',
       );
     }
-    return { identity: zoned, rule: undefined };
+    return { identity: zoned, rule: undefined, drifted: false };
   }
-  const agentId = identity.agentId;
-  const stateId = identity.stateId ?? canonicalAgentId(agentId);
-  await checkRevoked(inputs, [agentId, stateId]);
+  const stateId = identity.stateId ?? canonicalAgentId(identity.agentId);
+  await checkRevoked(inputs, [identity.agentId, stateId]);
+  const rule = findAgentRule(policy, identity.agentId, stateId);
+  const history = await inputs.store.history.get(stateId);
+  const trust = trustLevel(policy, rule, history, inputs.nowMs);
+  const admission: Admission = {
+    identity: { ...zoned, stateId, trust, owner: rule?.owner },
+    rule,
+    drifted: rule?.bindWorkload === true && leftPinnedWorkload(inputs.request, history),
+  };
+  try {
+    admitAgent(inputs, rule, history, trust);
+    return admission;
+  } catch (error) {
+    if (!isAuthzError(error)) throw error;
+    return { ...admission, refusal: error };
+  }
+}
+
+function admitAgent(
+  inputs: PolicyInputs,
+  rule: AgentRule | undefined,
+  history: AgentHistory | undefined,
+  trust: TrustLevel,
+): void {
+  const { zone, identity } = inputs;
   if (zone !== undefined && !zone.profiles.has(identity.profile)) {
     throw new AuthzError(
       'zone_denied',
       `zone ${zone.name} does not accept the ${identity.profile} profile`,
     );
   }
-  const rule = checkRegistration(policy, zone, agentId, stateId, inputs.nowMs);
-  const history = await inputs.store.history.get(stateId);
+  checkRegistration(zone, rule, inputs.nowMs);
   if (history?.quarantined) {
     throw new AuthzError('workload_drift', 'the agent is quarantined after a workload drift');
   }
@@ -65,25 +95,30 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
     );
   }
   checkScopes(zone, rule, identity);
-  const trust = trustLevel(policy, rule, history, inputs.nowMs);
   if (zone !== undefined && !atLeast(trust, zone.minTrust)) {
     throw new AuthzError(
       'trust_too_low',
       `zone ${zone.name} needs trust ${zone.minTrust}; the agent is ${trust}`,
     );
   }
-  return { identity: { ...zoned, stateId, trust, owner: rule?.owner }, rule };
 }
 
 /**
- * The part of the policy that changes state, run once the request is known not to be a replay:
- * workload pinning (first use, drift) and the rate limit.
+ * The part of the policy that changes state, run once the credential is known to be fresh (its
+ * replay key claimed): a drift is recorded (and `onDrift` applied) even when the read-only
+ * checks refused the request — a service account used from another workload is what drift
+ * detection is for — and the refusal then stands; otherwise the workload is pinned on first use
+ * and the rate limit is spent.
  */
 export async function applyAgentLimits(
   inputs: PolicyInputs,
   admission: Admission,
 ): Promise<AgentIdentity> {
-  const { rule, identity } = admission;
+  const { rule, identity, refusal } = admission;
+  if (rule !== undefined && admission.drifted && refusal !== undefined) {
+    await recordDrift(inputs, rule, identity.stateId ?? identity.agentId!);
+  }
+  if (refusal !== undefined) throw refusal;
   if (rule === undefined || identity.agentId === undefined) return identity;
   const stateId = identity.stateId ?? identity.agentId;
   const drifted = rule.bindWorkload ? await checkPinnedWorkload(inputs, rule, stateId) : false;
@@ -104,68 +139,47 @@ async function checkRevoked(inputs: PolicyInputs, agentIds: readonly string[]): 
 }
 
 function checkRegistration(
-  policy: Policy,
   zone: Zone | undefined,
-  agentId: string,
-  stateId: string,
+  rule: AgentRule | undefined,
   nowMs: number,
-): AgentRule | undefined {
-  const rule = findAgentRule(policy, agentId, stateId);
+): void {
   if (rule === undefined) {
     if (zone?.unknownAgents === 'deny') {
       throw new AuthzError('agent_unknown', `zone ${zone.name} admits registered agents only`);
     }
-    return undefined;
+    return;
   }
   if (rule.expiresAtMs !== undefined && nowMs >= rule.expiresAtMs) {
     throw new AuthzError('agent_unknown', "the agent's registration has expired");
   }
-  if (rule.zones !== undefined && (zone === undefined || !rule.zones.has(zone.name))) {
+  if (rule.zones !== undefined && !admitsZone(rule.zones, zone)) {
     throw new AuthzError(
       'zone_denied',
       `the agent may not enter ${zone ? `zone ${zone.name}` : 'routes outside its zones'}`,
     );
   }
-  return rule;
 }
 
-/** Returns true when a drift was tolerated (`onDrift: flag`). */
-async function checkPinnedWorkload(
-  inputs: PolicyInputs,
-  rule: AgentRule,
-  agentId: string,
-): Promise<boolean> {
-  const fingerprint = workloadFingerprint(inputs.request);
-  if (fingerprint === undefined) {
-    throw new AuthzError(
-      'workload_mismatch',
-      'the agent is bound to a workload but the request shows none',
-    );
-  }
-  const pinned = await inputs.store.history.pinWorkload(agentId, fingerprint);
-  if (pinned === fingerprint) return false;
-  const event = { atMs: inputs.nowMs, from: pinned, to: fingerprint };
-  await inputs.store.history.recordDrift(agentId, event, rule.onDrift === 'quarantine');
-  if (rule.onDrift === 'flag') return true;
-  throw new AuthzError('workload_drift', 'the agent is pinned to another workload');
+/** The entry's zones admit the zone and every other zone the path also reads as. */
+function admitsZone(zones: ReadonlySet<string>, zone: Zone | undefined): boolean {
+  const names = zone === undefined ? [undefined] : [zone.name, ...(zone.alsoReadAs ?? [])];
+  return names.every((name) => name !== undefined && zones.has(name));
 }
 
-/** The workload a request comes from: its SPIFFE id, else a digest of its client certificate. */
-function workloadFingerprint(request: AuthzRequest): string | undefined {
-  if (request.source.principal !== '') return request.source.principal;
-  if (request.source.certificate === '') return undefined;
-  return `cert:${createHash('sha256').update(request.source.certificate).digest('base64url')}`;
-}
-
+/**
+ * A zone's scopes are granted by the agent's entry; a token must also carry each of them in its
+ * `scope` claim. A claim alone never grants one, so the signed and token profiles agree.
+ */
 function checkScopes(
   zone: Zone | undefined,
   rule: AgentRule | undefined,
   identity: AgentIdentity,
 ): void {
   if (zone === undefined || zone.scopes.length === 0) return;
-  const granted = [rule?.scopes, identity.scopes].filter((list) => list !== undefined);
+  const token = identity.profile === 'dpop' || identity.profile === 'mtls';
   const missing = zone.scopes.filter(
-    (scope) => granted.length === 0 || granted.some((list) => !list.includes(scope)),
+    (scope) =>
+      !rule?.scopes?.includes(scope) || (token && !(identity.scopes ?? []).includes(scope)),
   );
   if (missing.length > 0) {
     throw new AuthzError(

@@ -33,3 +33,20 @@ describe('compileGlob', () => {
     expect(compileGlob('*.EXAMPLE.com', { ignoreCase: true }).test('a.b.example.com')).toBe(true);
   });
 });
+
+describe('compileGlob on hostile input', () => {
+  it('places each * where later parts can still match, mixing * and **', () => {
+    const pattern = compileGlob('x**y*z', { stopAt: ':' });
+    expect(pattern.test('xy:yz')).toBe(true);
+    expect(pattern.test('xy:y:z')).toBe(false);
+    expect(compileGlob('a***b').test('a:/b')).toBe(true);
+  });
+
+  it('answers a three-star glob over a 57 KB candidate', () => {
+    const glob = compileGlob('/a*b*c*d');
+    const long = `/a${'b'.repeat(1_000)}${'x'.repeat(56_000)}c`;
+    expect(glob.test(long)).toBe(false);
+    expect(glob.test(`${long}d`)).toBe(true);
+    expect(compileGlob('/a*b*c*d').test(`/a${'bc'.repeat(28_500)}`)).toBe(false);
+  });
+});

@@ -56,6 +56,12 @@ describe('parsePolicy', () => {
     );
   });
 
+  it('refuses a did:jwk pattern, which no canonical id could match, pointing to did:key', () => {
+    expect(errorOf('agents:\n  - { id: "did:jwk:*", zones: [] }\n')).toContain(
+      'agents.0.id: a did:jwk is matched as the did:key of its key',
+    );
+  });
+
   it.each([
     [
       'agents:\n  - { id: a, rateLimit: lots }\n',

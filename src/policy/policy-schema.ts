@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
 import { canonicalAgentId } from '../keys/canonical-agent-id.js';
+import { isGlob } from './glob.js';
 
 const PROFILES = ['signed-request', 'dpop', 'mtls'] as const;
 export const TRUST_LEVELS = ['new', 'known', 'trusted'] as const;
@@ -120,6 +121,15 @@ export const policySchema = z
         });
       }
       agentIds.add(canonical);
+      if (agent.id.startsWith('did:jwk:') && isGlob(agent.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['agents', index, 'id'],
+          message:
+            'a did:jwk is matched as the did:key of its key: write the pattern as did:key:… ' +
+            '(did:key:z6Mk* for Ed25519, did:key:zDn* for P-256)',
+        });
+      }
       agent.zones?.forEach((zone, zoneIndex) => {
         if (!zoneNames.has(zone)) {
           context.addIssue({

@@ -1,5 +1,6 @@
 import type { Profile } from '../credentials/credential.js';
 import type { TrustLevel } from '../decision/decision.js';
+import type { Glob } from './glob.js';
 
 export type Mode = 'enforce' | 'observe';
 
@@ -17,6 +18,11 @@ export interface Zone {
   readonly matches: (target: { host: string; path: string; method: string }) => boolean;
   /** The match rules as written, for `agent-authz policy check`. */
   readonly matchText: string;
+  /**
+   * Set when the request's path also reads as other zones (`undefined`: no zone) to lenient
+   * upstreams and this one is the strictest of them; an agent's `zones` must admit them all.
+   */
+  readonly alsoReadAs?: ReadonlyArray<string | undefined>;
 }
 
 export interface RateLimit {
@@ -30,7 +36,7 @@ export interface AgentRule {
   /** Registered by exact id (not by a pattern): eligible for `trusted`. */
   readonly exact: boolean;
   readonly zones: ReadonlySet<string> | undefined;
-  readonly workloads: readonly RegExp[] | undefined;
+  readonly workloads: readonly Glob[] | undefined;
   readonly bindWorkload: boolean;
   readonly onDrift: 'quarantine' | 'deny' | 'flag';
   readonly rateLimit: RateLimit | undefined;
@@ -51,7 +57,7 @@ export interface Policy {
   readonly zones: readonly Zone[];
   readonly zonesByName: ReadonlyMap<string, Zone>;
   readonly exactAgents: ReadonlyMap<string, AgentRule>;
-  readonly patternAgents: ReadonlyArray<{ readonly pattern: RegExp; readonly rule: AgentRule }>;
+  readonly patternAgents: ReadonlyArray<{ readonly pattern: Glob; readonly rule: AgentRule }>;
   readonly revoked: ReadonlySet<string>;
   /** Where it came from and its SHA-256, for operators. */
   readonly source: {

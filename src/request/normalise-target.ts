@@ -20,3 +20,58 @@ export function normaliseAuthority(authority: string, scheme: string): string {
   const port = lower.slice(colon + 1);
   return port === DEFAULT_PORTS[scheme] ? lower.slice(0, colon) : lower;
 }
+
+type PathReading = (path: string) => string;
+
+/**
+ * What lenient servers do to a path before routing it, in the order they do it: decode percent
+ * escapes once (`%2e%2e`, `%2f`, `%5c`, `%70ayments`), read `\` as `/`, drop `;params` from
+ * segments (Tomcat, Jetty), merge repeated slashes, and resolve `.`/`..` (RFC 3986 §5.2.4).
+ */
+const PATH_READINGS: readonly PathReading[] = [
+  decodeEscapesOnce,
+  (path) => path.replaceAll('\\', '/'),
+  (path) => path.replace(/;[^/]*/g, ''),
+  (path) => path.replace(/\/{2,}/g, '/'),
+  removeDotSegments,
+];
+
+/** Characters without which every reading of a path is the path itself. */
+const AMBIGUOUS = /[%\\;]|\/\/|(^|\/)\.\.?(\/|$)|^[^/]/;
+
+/**
+ * Every way an upstream may read `path`: the path as sent and each subset of the steps above
+ * applied in order (at most 32 readings, far fewer in practice). An upstream that routes on any
+ * one of them must not get a laxer zone than that reading selects.
+ */
+export function pathReadings(path: string): string[] {
+  if (!AMBIGUOUS.test(path)) return [path];
+  const readings = new Set([path]);
+  for (const read of PATH_READINGS)
+    for (const reading of [...readings]) readings.add(read(reading));
+  return [...readings];
+}
+
+/** The most lenient reading: every step applied. */
+export function leniestPath(path: string): string {
+  return PATH_READINGS.reduce((reading, read) => read(reading), path);
+}
+
+function decodeEscapesOnce(path: string): string {
+  return path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+/** RFC 3986 §5.2.4 on a path, rooted at `/`; empty segments are kept (merging is its own step). */
+function removeDotSegments(path: string): string {
+  const segments = (path.startsWith('/') ? path : `/${path}`).split('/').slice(1);
+  const output: string[] = [];
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1;
+    if (segment === '..') output.pop();
+    else if (segment !== '.') output.push(segment);
+    if (last && (segment === '.' || segment === '..')) output.push('');
+  });
+  return `/${output.join('/')}`;
+}

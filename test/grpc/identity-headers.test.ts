@@ -56,6 +56,29 @@ describe('an unsigned request', () => {
     );
   });
 
+  it('cannot forge identity headers spelled with underscores or mixed separators either', async () => {
+    // CGI, WSGI and Rack read x_agent_id as X-Agent-Id: the whole family goes, however spelled.
+    const spelled = {
+      x_agent_id: 'did:web:bank.example.com',
+      x_agent_verified: 'true',
+      'x-agent_verified': 'true',
+      X_Agent_Trust: 'trusted',
+      'x_agent-anything': 'yes',
+    };
+    const response = await server.client.check(
+      envoyCheckRequest({ method: 'GET', url: 'https://shop.example.com/', headers: spelled }),
+    );
+    expect(response.ok_response?.headers_to_remove).toEqual(
+      expect.arrayContaining([
+        'x_agent_id',
+        'x_agent_verified',
+        'x-agent_verified',
+        'x_agent_trust',
+        'x_agent-anything',
+      ]),
+    );
+  });
+
   it('is tagged with the workload Envoy saw over mTLS', async () => {
     const principal = 'spiffe://cluster.local/ns/shop/sa/frontend';
     const response = await server.client.check(
@@ -86,6 +109,19 @@ describe('a signed request', () => {
         'x-agent-zone',
       ].sort(),
     );
+  });
+
+  it('has an underscore spelling of a header it sets removed beside the verified one', async () => {
+    const check = signedCheck(
+      { method: 'GET', url: 'https://api.example.com/' },
+      Math.floor(server.now / 1000),
+    );
+    const response = await server.client.check(
+      check.request({ headers: { x_agent_id: 'did:web:bank.example.com' }, rawHeaders: true }),
+    );
+    expect(setHeaders(response)['x-agent-id']).toBe(check.key.didKey);
+    expect(response.ok_response?.headers_to_remove).toContain('x_agent_id');
+    expect(response.ok_response?.headers_to_remove).not.toContain('x-agent-id');
   });
 
   it('has every identity header it does not set removed even when Envoy did not forward it', async () => {

@@ -11,6 +11,10 @@ zones:
     match: { paths: ["/beta/*"] }
     mode: observe
     unsigned: deny
+  - name: reports
+    match: { paths: ["/reports/*"] }
+    mode: observe
+    minTrust: known
   - name: payments
     match: { paths: ["/payments/*"] }
     unsigned: deny
@@ -55,6 +59,41 @@ describe('a zone in observe mode', () => {
     );
     expect(setHeaders(response)['x-agent-decision']).toBeUndefined();
     expect(response.ok_response?.headers_to_remove).toContain('x-agent-decision');
+  });
+
+  it('forwards a replayed signature as not verified, never as the agent it names', async () => {
+    const signed = signedCheck(
+      { method: 'GET', url: 'https://api.example.com/beta/x' },
+      Math.floor(app.server.now / 1000),
+    );
+    const first = await app.server.client.check(signed.request());
+    expect(setHeaders(first)).toMatchObject({ 'x-agent-verified': 'true' });
+    const replayed = setHeaders(await app.server.client.check(signed.request()));
+    expect(replayed).toMatchObject({
+      'x-agent-verified': 'false',
+      'x-agent-decision': 'would-deny; reason=replayed',
+    });
+    expect(replayed['x-agent-id']).toBeUndefined();
+    expect(replayed['x-agent-key-id']).toBeUndefined();
+  });
+
+  it('keeps the verified identity for a policy refusal, once, and not for its replay', async () => {
+    const signed = signedCheck(
+      { method: 'GET', url: 'https://api.example.com/reports/1' },
+      Math.floor(app.server.now / 1000),
+    );
+    const first = setHeaders(await app.server.client.check(signed.request()));
+    expect(first).toMatchObject({
+      'x-agent-verified': 'true',
+      'x-agent-id': signed.key.didKey,
+      'x-agent-decision': 'would-deny; reason=trust_too_low',
+    });
+    const replayed = setHeaders(await app.server.client.check(signed.request()));
+    expect(replayed).toMatchObject({
+      'x-agent-verified': 'false',
+      'x-agent-decision': 'would-deny; reason=replayed',
+    });
+    expect(replayed['x-agent-id']).toBeUndefined();
   });
 
   it('leaves zones in enforce mode enforcing', async () => {
