@@ -1,7 +1,7 @@
 import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { Credential, Profile } from './credential.js';
-import { parseSignatureHeaders } from './parse-signature-headers.js';
+import { parseSignatureHeaders, type SignatureLimits } from './parse-signature-headers.js';
 import { authorizationScheme, parseTokenHeaders } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
@@ -12,6 +12,7 @@ export const WEB_BOT_AUTH_TAG = 'web-bot-auth';
 export interface CredentialOptions {
   /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
   readonly tokens: boolean;
+  readonly signatures: SignatureLimits;
 }
 
 /** The profile a request claims by the headers it carries, before any of them is parsed. */
@@ -46,7 +47,7 @@ export function extractCredential(request: AuthzRequest, options: CredentialOpti
       'Signature-Input and Signature must be sent together',
     );
   }
-  const candidates = parseSignatureHeaders(signatureInput, signature);
+  const candidates = parseSignatureHeaders(signatureInput, signature, options.signatures);
   return { profile: 'signed-request', signature: selectSignature(candidates) };
 }
 
