@@ -10,7 +10,9 @@ import { isUtf8 } from 'node:buffer';
  *   text; `fieldBytes` gives the original bytes back (for RFC 9421 `bs`).
  */
 export function decodeFieldBytes(bytes: Buffer): string {
-  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  // Only a value with U+FFFD in it can have been decoded lossily: check those alone.
+  if (!text.includes('\ufffd') || isUtf8(bytes)) return text;
   let value = '';
   for (const byte of bytes) value += String.fromCharCode(byte < 0x80 ? byte : 0xdc00 + byte);
   return value;
