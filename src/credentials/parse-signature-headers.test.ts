@@ -147,6 +147,23 @@ describe('the limits on a signature credential', () => {
     );
   });
 
+  it.each([
+    ['Signature-Input', 'a=("@method"), b=("@path"), a=("@authority")', 'a=:AAAA:, b=:AAAA:'],
+    ['Signature', 'a=("@method"), b=("@path")', 'a=:AAAA:, b=:AAAA:, a=:AQID:'],
+  ])(
+    'refuses %s naming a label twice, which would hide the earlier member',
+    (field, input, sig) => {
+      expect(() => parseSignatureHeaders(input, sig, LIMITS)).toThrowError(
+        `${field} names a label more than once`,
+      );
+    },
+  );
+
+  it('counts members correctly when strings hold commas, quotes and backslashes', () => {
+    const input = 'a=("@method");nonce="x, y \\" z, w";tag="t,", b=("@path")';
+    expect(parseSignatureHeaders(input, 'b=:AAAA:, a=:AAAA:', LIMITS)).toHaveLength(2);
+  });
+
   it.each(['req', 'tr', 'name', 'x'])(
     'refuses a component parameter %s, so a component holds at most sf, key and bs',
     (param) => {

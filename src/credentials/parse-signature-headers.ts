@@ -64,8 +64,35 @@ function parseDictionaryOrThrow(
   if (dictionary.size > limits.maxSignatures) {
     throw malformed(`${field} carries more than ${limits.maxSignatures} signatures`);
   }
+  // RFC 8941 §4.2.2: a repeated key overwrites the earlier member. That member — a signature
+  // the request carried but nobody verified — would stay free to be replayed alone.
+  if (countMembers(value) !== dictionary.size) {
+    throw malformed(`${field} names a label more than once`);
+  }
   return dictionary;
 }
+
+/**
+ * Members of a dictionary that parsed: one more than its top-level commas. In valid syntax a
+ * comma can only appear elsewhere inside a quoted string (escapes `\"` and `\\`).
+ */
+function countMembers(value: string): number {
+  let members = 1;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (quoted) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) quoted = false;
+    } else if (code === QUOTE) quoted = true;
+    else if (code === COMMA) members++;
+  }
+  return members;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
 
 function toCandidate(
   label: string,

@@ -119,6 +119,22 @@ describe('a request carrying more than one signature the server verifies', () =>
   });
 });
 
+describe('a request whose two signatures share a label', () => {
+  it('is refused, rather than verifying the last and leaving the first unclaimed', async () => {
+    const crawler = webBotAuthKey();
+    publishDirectory(host, 'same-label.example.test', [crawler]);
+    const webBotAuth = signWebBotAuth(GET, crawler, {
+      agent: host.origin('same-label.example.test'),
+      created: nowSeconds(),
+    });
+    const agentAuthz = signRequest({ ...GET, key: generateAgentKey(), created: nowSeconds() });
+    expect(webBotAuth['signature-input']).toMatch(/^sig1=/);
+    expect(agentAuthz['signature-input']).toMatch(/^sig1=/);
+
+    expectDenied(await check(GET, together(webBotAuth, agentAuthz)), 'credential_malformed');
+  });
+});
+
 describe('a request carrying one verifiable signature and others', () => {
   it('is allowed when the others are tagged for other verifiers', async () => {
     const key = generateAgentKey();
