@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../../src/agent/index.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { problem } from '../support/envoy-client.js';
@@ -92,6 +92,16 @@ const SHAPES: Array<[string, (keyId: string) => Record<string, string>, string]>
 ];
 
 describe('a large signed request with a junk signature', () => {
+  // Warm the server (first call, key import, JIT) so the guard below times the request alone.
+  beforeAll(async () => {
+    const key = generateAgentKey();
+    const headers = {
+      'signature-input': `sig1=(${REQUIRED})${params(key.keyId)}`,
+      signature: `sig1=${JUNK}`,
+    };
+    await server.client.check(envoyCheckRequest({ method: 'GET', url: URL_, headers }));
+  });
+
   it.each(SHAPES)('is denied quickly when it carries %s', async (_, headers, reason) => {
     const key = generateAgentKey();
     const fields = headers(key.keyId);
@@ -105,7 +115,8 @@ describe('a large signed request with a junk signature', () => {
     const elapsedMs = performance.now() - started;
 
     expect(problem(response)).toMatchObject({ reason });
-    // A guard against quadratic work, not a speed test: the old code took seconds here.
-    expect(elapsedMs).toBeLessThan(1000);
+    // A guard against quadratic work, not a speed test: on a loaded machine the code before
+    // this fix took 17–28 s for the first shape; unloaded the answer takes milliseconds.
+    expect(elapsedMs).toBeLessThan(2000);
   });
 });
