@@ -30,6 +30,10 @@ export function createEngine(
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
+    signatureLimits: {
+      maxSignatures: config.signatures.maxSignatures,
+      maxComponents: config.signatures.maxComponents,
+    },
     tokens: createTokenDeps(config, clock, state.network, options.logger),
     onStoreError: config.onStoreError,
     clock,

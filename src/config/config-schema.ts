@@ -60,6 +60,18 @@ export const configSchema = z
         clockSkew: durationSchema
           .prefault('30s')
           .describe('how far in the future `created` may be, and grace after `expires`'),
+        maxSignatures: z
+          .int()
+          .positive()
+          .max(64)
+          .prefault(8)
+          .describe('most members Signature-Input (and Signature) may carry; more is refused'),
+        maxComponents: z
+          .int()
+          .positive()
+          .max(256)
+          .prefault(32)
+          .describe('most components one signature may cover; more is refused'),
       })
       .prefault({}),
     issuers: z

@@ -1,17 +1,18 @@
 import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { Credential, Profile } from './credential.js';
-import { parseSignatureHeaders } from './parse-signature-headers.js';
+import { parseSignatureHeaders, type SignatureLimits } from './parse-signature-headers.js';
 import { authorizationScheme, parseTokenHeaders } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
-/** Signature tags verified here, in order of preference; an untagged signature comes last. */
+/** Signature tags verified here; an untagged signature is verified too. */
 export const AGENT_AUTHZ_TAG = 'agent-authz';
 export const WEB_BOT_AUTH_TAG = 'web-bot-auth';
 
 export interface CredentialOptions {
   /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
   readonly tokens: boolean;
+  readonly signatures: SignatureLimits;
 }
 
 /** The profile a request claims by the headers it carries, before any of them is parsed. */
@@ -46,7 +47,7 @@ export function extractCredential(request: AuthzRequest, options: CredentialOpti
       'Signature-Input and Signature must be sent together',
     );
   }
-  const candidates = parseSignatureHeaders(signatureInput, signature);
+  const candidates = parseSignatureHeaders(signatureInput, signature, options.signatures);
   return { profile: 'signed-request', signature: selectSignature(candidates) };
 }
 
@@ -55,15 +56,22 @@ function hasSignatureHeaders(request: AuthzRequest): boolean {
 }
 
 /**
- * The first signature tagged `agent-authz`, else the first tagged `web-bot-auth`, else the first
- * untagged one: an explicit tag wins over none. Signatures with other tags belong to other
- * verifiers (RFC 9421 §2.3 `tag`) and are left alone.
+ * The one signature this server verifies: tagged `agent-authz` or `web-bot-auth`, or untagged.
+ * Signatures with other tags belong to other verifiers (RFC 9421 §2.3 `tag`) and are left
+ * alone. A request with two signatures this server would verify is refused: verifying one and
+ * claiming its replay key would leave the other free to be replayed alone later (a Web Bot Auth
+ * signature covers only `@authority`, so on any method and path). Refusing keeps the check at
+ * one signature verification and makes "no accepted signature is accepted twice" exact.
  */
 function selectSignature(candidates: readonly SignatureCandidate[]): SignatureCandidate {
-  const chosen =
-    candidates.find((c) => c.params.tag === AGENT_AUTHZ_TAG) ??
-    candidates.find((c) => c.params.tag === WEB_BOT_AUTH_TAG) ??
-    candidates.find((c) => c.params.tag === undefined);
+  const ours = candidates.filter((c) => isVerifiedHere(c.params.tag));
+  if (ours.length > 1) {
+    throw new AuthzError(
+      'credential_malformed',
+      `the request carries more than one signature this server verifies (tagged "${AGENT_AUTHZ_TAG}", "${WEB_BOT_AUTH_TAG}" or untagged); send one`,
+    );
+  }
+  const [chosen] = ours;
   if (chosen === undefined) {
     throw new AuthzError(
       'credential_malformed',
@@ -71,4 +79,8 @@ function selectSignature(candidates: readonly SignatureCandidate[]): SignatureCa
     );
   }
   return chosen;
+}
+
+function isVerifiedHere(tag: string | undefined): boolean {
+  return tag === undefined || tag === AGENT_AUTHZ_TAG || tag === WEB_BOT_AUTH_TAG;
 }

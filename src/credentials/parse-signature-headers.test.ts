@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { AuthzError } from '../errors.js';
 import { parseSignatureHeaders } from './parse-signature-headers.js';
 
+const LIMITS = { maxSignatures: 8, maxComponents: 32 };
+
 const KEY_ID =
   'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 const SIGNATURE_BYTES = Uint8Array.from({ length: 64 }, (_, i) => i);
@@ -17,7 +19,7 @@ const VALID_SIGNATURE = `sig1=:${SIGNATURE_B64}:`;
 /** Runs the parser and returns the AuthzError it throws (fails the test when it does not). */
 function parseError(signatureInput: string, signature = VALID_SIGNATURE): AuthzError {
   try {
-    parseSignatureHeaders(signatureInput, signature);
+    parseSignatureHeaders(signatureInput, signature, LIMITS);
   } catch (error) {
     expect(error).toBeInstanceOf(AuthzError);
     return error as AuthzError;
@@ -27,7 +29,7 @@ function parseError(signatureInput: string, signature = VALID_SIGNATURE): AuthzE
 
 describe('parsing Signature-Input and Signature', () => {
   it('turns a well-formed pair into a candidate with components, parameters and bytes', () => {
-    const [candidate, ...rest] = parseSignatureHeaders(VALID_INPUT, VALID_SIGNATURE);
+    const [candidate, ...rest] = parseSignatureHeaders(VALID_INPUT, VALID_SIGNATURE, LIMITS);
     expect(rest).toEqual([]);
     expect(candidate!.label).toBe('sig1');
     expect(candidate!.components.map((c) => c.serialized)).toEqual([
@@ -55,6 +57,7 @@ describe('parsing Signature-Input and Signature', () => {
     const candidates = parseSignatureHeaders(
       'b=("@method");created=1, a=("@path");created=2',
       'a=:AAAA:, b=:AQID:',
+      LIMITS,
     );
     expect(candidates.map((c) => [c.label, c.params.created, [...c.signature]])).toEqual([
       ['b', 1, [1, 2, 3]],
@@ -63,7 +66,7 @@ describe('parsing Signature-Input and Signature', () => {
   });
 
   it('accepts an empty component list', () => {
-    const [candidate] = parseSignatureHeaders('sig1=();created=1', 'sig1=::');
+    const [candidate] = parseSignatureHeaders('sig1=();created=1', 'sig1=::', LIMITS);
     expect(candidate!.components).toEqual([]);
     expect(candidate!.signature).toEqual(new Uint8Array());
   });
@@ -72,6 +75,7 @@ describe('parsing Signature-Input and Signature', () => {
     const [candidate] = parseSignatureHeaders(
       'sig1=("signature-agent";key="a" "signature-agent";key="b" "signature-agent")',
       VALID_SIGNATURE,
+      LIMITS,
     );
     expect(candidate!.components).toHaveLength(3);
   });
@@ -116,10 +120,62 @@ describe('a malformed signature credential', () => {
   });
 });
 
+describe('the limits on a signature credential', () => {
+  const components = (count: number) =>
+    Array.from({ length: count }, (_, i) => `"x";key="m${i}"`).join(' ');
+  const labels = (count: number, value: (label: string) => string) =>
+    Array.from({ length: count }, (_, i) => `s${i}=${value(`s${i}`)}`).join(', ');
+
+  it('accepts exactly maxComponents components and refuses one more', () => {
+    const limits = { maxSignatures: 8, maxComponents: 3 };
+    expect(parseSignatureHeaders(`a=(${components(3)})`, 'a=::', limits)).toHaveLength(1);
+    expect(() => parseSignatureHeaders(`a=(${components(4)})`, 'a=::', limits)).toThrowError(
+      'Signature-Input "a" covers more than 3 components',
+    );
+  });
+
+  it('accepts exactly maxSignatures labels and refuses one more, in either header', () => {
+    const limits = { maxSignatures: 2, maxComponents: 32 };
+    const input = (n: number) => labels(n, () => '("@method")');
+    const signature = (n: number) => labels(n, () => ':AAAA:');
+    expect(parseSignatureHeaders(input(2), signature(2), limits)).toHaveLength(2);
+    expect(() => parseSignatureHeaders(input(3), signature(2), limits)).toThrowError(
+      'Signature-Input carries more than 2 signatures',
+    );
+    expect(() => parseSignatureHeaders(input(2), signature(3), limits)).toThrowError(
+      'Signature carries more than 2 signatures',
+    );
+  });
+
+  it.each([
+    ['Signature-Input', 'a=("@method"), b=("@path"), a=("@authority")', 'a=:AAAA:, b=:AAAA:'],
+    ['Signature', 'a=("@method"), b=("@path")', 'a=:AAAA:, b=:AAAA:, a=:AQID:'],
+  ])(
+    'refuses %s naming a label twice, which would hide the earlier member',
+    (field, input, sig) => {
+      expect(() => parseSignatureHeaders(input, sig, LIMITS)).toThrowError(
+        `${field} names a label more than once`,
+      );
+    },
+  );
+
+  it('counts members correctly when strings hold commas, quotes and backslashes', () => {
+    const input = 'a=("@method");nonce="x, y \\" z, w";tag="t,", b=("@path")';
+    expect(parseSignatureHeaders(input, 'b=:AAAA:, a=:AAAA:', LIMITS)).toHaveLength(2);
+  });
+
+  it.each(['req', 'tr', 'name', 'x'])(
+    'refuses a component parameter %s, so a component holds at most sf, key and bs',
+    (param) => {
+      expect(parseError(`a=("x";${param})`, 'a=::').code).toBe('credential_malformed');
+    },
+  );
+});
+
 /** Either parses, or throws the one error a caller's bad input may cause. */
 function parsesOrIsMalformed(signatureInput: string, signature: string): void {
   try {
-    const candidates = parseSignatureHeaders(signatureInput, signature);
+    const candidates = parseSignatureHeaders(signatureInput, signature, LIMITS);
     expect(candidates.length).toBeGreaterThan(0);
   } catch (error) {
     expect(error).toBeInstanceOf(AuthzError);
@@ -256,7 +312,7 @@ describe('round trips', () => {
     const signature = serializeDictionary(
       new Map([[input.label, [input.bytes.slice().buffer, new Map()]]]),
     );
-    const [candidate] = parseSignatureHeaders(signatureInput, signature);
+    const [candidate] = parseSignatureHeaders(signatureInput, signature, LIMITS);
     expect(candidate!.label).toBe(input.label);
     expect(candidate!.components.map((c) => [c.name, c.params])).toEqual(input.components);
     expect(candidate!.params).toMatchObject({

@@ -8,44 +8,97 @@ import {
   serializeItem,
 } from 'structured-headers';
 import { AuthzError } from '../errors.js';
-import type { ComponentId, SignatureCandidate, SignatureParams } from './signature-candidate.js';
+import {
+  type ComponentId,
+  isComponentParam,
+  type SignatureCandidate,
+  type SignatureParams,
+} from './signature-candidate.js';
 
 const KNOWN_PARAMS = new Set(['created', 'expires', 'nonce', 'keyid', 'alg', 'tag']);
 
+/** How much one request's signatures may hold (config `signatures.*`). */
+export interface SignatureLimits {
+  /** Members of `Signature-Input`, and of `Signature`. */
+  readonly maxSignatures: number;
+  /** Covered components of one signature. */
+  readonly maxComponents: number;
+}
+
 /**
  * Parses `Signature-Input` and `Signature` (RFC 9421 §4) into candidates, in the order the
- * labels appear in `Signature-Input`. Anything that is not well-formed is `credential_malformed`.
+ * labels appear in `Signature-Input`. Anything that is not well-formed, or exceeds `limits`, is
+ * `credential_malformed`. Each field is parsed once and every later step is bounded by the
+ * limits, so the work is linear in the size of the headers.
  */
 export function parseSignatureHeaders(
   signatureInput: string,
   signature: string,
+  limits: SignatureLimits,
 ): SignatureCandidate[] {
-  const inputs = parseDictionaryOrThrow(signatureInput, 'Signature-Input');
-  const signatures = parseDictionaryOrThrow(signature, 'Signature');
+  const inputs = parseDictionaryOrThrow(signatureInput, 'Signature-Input', limits);
+  const signatures = parseDictionaryOrThrow(signature, 'Signature', limits);
   const candidates: SignatureCandidate[] = [];
   for (const [label, member] of inputs) {
     const signed = signatures.get(label);
     if (signed === undefined) {
       throw malformed(`Signature has no member for label "${label}"`);
     }
-    candidates.push(toCandidate(label, member, signed));
+    candidates.push(toCandidate(label, member, signed, limits));
   }
   if (candidates.length === 0) throw malformed('Signature-Input has no signatures');
   return candidates;
 }
 
-function parseDictionaryOrThrow(value: string, field: string): Map<string, Item | InnerList> {
+function parseDictionaryOrThrow(
+  value: string,
+  field: string,
+  limits: SignatureLimits,
+): Map<string, Item | InnerList> {
+  let dictionary: Map<string, Item | InnerList>;
   try {
-    return parseDictionary(value);
+    dictionary = parseDictionary(value);
   } catch (error) {
     throw malformed(`${field} is not a valid structured-field dictionary`, error);
   }
+  if (dictionary.size > limits.maxSignatures) {
+    throw malformed(`${field} carries more than ${limits.maxSignatures} signatures`);
+  }
+  // RFC 8941 §4.2.2: a repeated key overwrites the earlier member. That member — a signature
+  // the request carried but nobody verified — would stay free to be replayed alone.
+  if (countMembers(value) !== dictionary.size) {
+    throw malformed(`${field} names a label more than once`);
+  }
+  return dictionary;
 }
+
+/**
+ * Members of a dictionary that parsed: one more than its top-level commas. In valid syntax a
+ * comma can only appear elsewhere inside a quoted string (escapes `\"` and `\\`).
+ */
+function countMembers(value: string): number {
+  let members = 1;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (quoted) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) quoted = false;
+    } else if (code === QUOTE) quoted = true;
+    else if (code === COMMA) members++;
+  }
+  return members;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
 
 function toCandidate(
   label: string,
   member: Item | InnerList,
   signed: Item | InnerList,
+  limits: SignatureLimits,
 ): SignatureCandidate {
   if (!Array.isArray(member[0])) {
     throw malformed(`Signature-Input "${label}" is not an inner list`);
@@ -57,18 +110,30 @@ function toCandidate(
   }
   return {
     label,
-    components: toComponents(label, items),
+    components: toComponents(label, items, limits),
     params: toParams(label, params),
     serializedParams: serializeInnerList([items, params]),
     signature: new Uint8Array(bytes),
   };
 }
 
-function toComponents(label: string, items: Item[]): ComponentId[] {
+function toComponents(label: string, items: Item[], limits: SignatureLimits): ComponentId[] {
+  if (items.length > limits.maxComponents) {
+    throw malformed(
+      `Signature-Input "${label}" covers more than ${limits.maxComponents} components`,
+    );
+  }
   const seen = new Set<string>();
   return items.map(([name, params]) => {
     if (typeof name !== 'string' || name === '' || name !== name.toLowerCase()) {
       throw malformed(`Signature-Input "${label}" has a component that is not a lower-case string`);
+    }
+    for (const key of params.keys()) {
+      if (!isComponentParam(key)) {
+        throw malformed(
+          `Signature-Input "${label}" has a component parameter that is not supported`,
+        );
+      }
     }
     const serialized = serializeItem([name, params]);
     // RFC 9421 §2.5: a component identifier must not appear twice in one signature.

@@ -3,13 +3,15 @@ import type { AuthzRequest } from '../request/authz-request.js';
 import { parseSignatureHeaders } from './parse-signature-headers.js';
 import { readSignatureAgent } from './read-signature-agent.js';
 
+const LIMITS = { maxSignatures: 8, maxComponents: 32 };
+
 const SIGNATURE = 'sig1=:AAAA:';
 
 function read(signatureAgent: string | undefined, covered: string): string {
   const input = `sig1=("@authority" ${covered});created=1;keyid="k";tag="web-bot-auth"`;
   const headers = new Map<string, string[]>();
   if (signatureAgent !== undefined) headers.set('signature-agent', [signatureAgent]);
-  const [candidate] = parseSignatureHeaders(input, SIGNATURE);
+  const [candidate] = parseSignatureHeaders(input, SIGNATURE, LIMITS);
   return readSignatureAgent({ headers } as unknown as AuthzRequest, candidate!);
 }
 

@@ -9,6 +9,15 @@ export interface ComponentId {
   readonly serialized: string;
 }
 
+/**
+ * RFC 9421 §2.1 component parameters verified here: `sf`, `key`, `bs`. `req`, `tr` and `name`
+ * (responses, trailers, query parameters) have no meaning for a request check and are refused,
+ * which also bounds a component to three parameters.
+ */
+export function isComponentParam(key: string): boolean {
+  return key === 'sf' || key === 'key' || key === 'bs';
+}
+
 /** The signature parameters RFC 9421 §2.3 defines, typed; unknown parameters are kept too. */
 export interface SignatureParams {
   readonly created: number | undefined;

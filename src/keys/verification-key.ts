@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { AuthzError } from '../errors.js';
+import { isAcceptableEd25519PublicKey } from './check-ed25519-encoding.js';
 
 /** RFC 9421 §6.2 algorithm names this service verifies. */
 export type SignatureAlgorithm = 'ed25519' | 'ecdsa-p256-sha256' | 'rsa-pss-sha512';
@@ -45,6 +46,12 @@ export function importPublicJwk(
   if (!allowed.includes(algorithm)) {
     throw new AuthzError('key_unresolvable', `${algorithm} keys are not accepted here`);
   }
+  if (algorithm === 'ed25519' && !isAcceptableEd25519PublicKey(okpBytes(jwk.x))) {
+    throw new AuthzError(
+      'key_unresolvable',
+      'the Ed25519 public key is a small-order point or not canonically encoded',
+    );
+  }
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
@@ -58,6 +65,10 @@ export function importPublicJwk(
     throw new AuthzError('key_unresolvable', `RSA keys must have at least ${MIN_RSA_BITS} bits`);
   }
   return { algorithm, key };
+}
+
+function okpBytes(x: unknown): Uint8Array {
+  return typeof x === 'string' ? Buffer.from(x, 'base64url') : new Uint8Array();
 }
 
 function algorithmForJwk(jwk: Record<string, unknown>): SignatureAlgorithm {

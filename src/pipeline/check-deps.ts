@@ -1,3 +1,4 @@
+import type { SignatureLimits } from '../credentials/parse-signature-headers.js';
 import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
@@ -16,6 +17,8 @@ export interface CheckDeps {
   /** The policy in force (read once per check, so a reload applies to the next check). */
   readonly policy: () => Policy;
   readonly window: SignatureWindow;
+  /** Bounds on Signature-Input / Signature, enforced while parsing them. */
+  readonly signatureLimits: SignatureLimits;
   /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
   readonly tokens: TokenDeps | undefined;
   /** `allow` lets requests through when the replay store cannot answer (fail open). */

@@ -57,6 +57,7 @@ describe('a Web Bot Auth signature without a nonce', () => {
       store: createMemoryStore({ maxAgents: 100, maxEntries: 100 }),
       policy: () => DEFAULT_POLICY,
       window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
+      signatureLimits: { maxSignatures: 8, maxComponents: 32 },
       tokens: undefined,
       onStoreError: 'deny',
       clock: () => NOW_MS,

@@ -26,7 +26,7 @@ import { verifyTokenRequest } from './verify-token-request.js';
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
   const policy = deps.policy();
   const nowMs = deps.clock();
-  const options = { tokens: deps.tokens !== undefined };
+  const options = { tokens: deps.tokens !== undefined, signatures: deps.signatureLimits };
   let zone: Zone | undefined;
   let identity: AgentIdentity = {
     verified: false,

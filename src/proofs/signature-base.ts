@@ -1,6 +1,8 @@
 import {
   type BareItem,
   type Dictionary,
+  type InnerList,
+  type Item,
   parseDictionary,
   parseItem,
   parseList,
@@ -9,9 +11,14 @@ import {
   serializeItem,
   serializeList,
 } from 'structured-headers';
-import type { ComponentId, SignatureCandidate } from '../credentials/signature-candidate.js';
+import {
+  type ComponentId,
+  isComponentParam,
+  type SignatureCandidate,
+} from '../credentials/signature-candidate.js';
 import { AuthzError } from '../errors.js';
-import type { HeaderFields } from '../request/authz-request.js';
+import { fieldValue, type HeaderFields } from '../request/authz-request.js';
+import { fieldBytes, isExactText, trimOws } from '../request/field-bytes.js';
 import { normaliseAuthority } from '../request/normalise-target.js';
 
 /** The parts of a message RFC 9421 components are derived from. */
@@ -28,23 +35,32 @@ export interface SignedMessage {
 
 /**
  * RFC 9421 §2.5: one line per covered component, then the `@signature-params` line, joined by
- * LF with no trailing newline.
+ * LF with no trailing newline. A dictionary field named by several `;key=` components is parsed
+ * once, so the cost stays linear in the size of the request.
  */
 export function buildSignatureBase(
   message: SignedMessage,
   candidate: Pick<SignatureCandidate, 'components' | 'serializedParams'>,
 ): string {
+  const dictionaries: ParsedDictionaries = new Map();
   let base = '';
   for (const component of candidate.components) {
-    base += `${component.serialized}: ${componentValue(message, component)}\n`;
+    base += `${component.serialized}: ${componentValue(message, component, dictionaries)}\n`;
   }
   return `${base}"@signature-params": ${candidate.serializedParams}`;
 }
 
-function componentValue(message: SignedMessage, component: ComponentId): string {
+/** Dictionary fields already parsed while building one base, by field name. */
+type ParsedDictionaries = Map<string, Map<string, Item | InnerList>>;
+
+function componentValue(
+  message: SignedMessage,
+  component: ComponentId,
+  dictionaries: ParsedDictionaries,
+): string {
   return component.name.startsWith('@')
     ? derivedValue(message, component)
-    : fieldComponentValue(message.headers, component);
+    : fieldComponentValue(message.headers, component, dictionaries);
 }
 
 /** RFC 9421 §2.2: the derived components, all of a request's and a response's `@status`. */
@@ -78,39 +94,66 @@ function derivedValue(message: SignedMessage, component: ComponentId): string {
   }
 }
 
-/** RFC 9421 §2.1: a header field, optionally re-serialised (`sf`), one member (`key`) or `bs`. */
-function fieldComponentValue(headers: HeaderFields, component: ComponentId): string {
-  const lines = headers.get(component.name);
+/**
+ * RFC 9421 §2.1: a header field's lines, each stripped of OWS and joined with ", " — optionally
+ * re-serialised (`sf`), one dictionary member (`key`), or each line's bytes (`bs`). A value that
+ * was not UTF-8 on the wire has no text form to sign; only `bs` covers it.
+ */
+function fieldComponentValue(
+  headers: HeaderFields,
+  component: ComponentId,
+  dictionaries: ParsedDictionaries,
+): string {
+  const { name, params } = component;
+  const lines = headers.get(name);
   if (lines === undefined) {
     throw new AuthzError('signature_invalid', 'a covered header field is absent from the request');
   }
-  for (const key of component.params.keys()) {
-    if (key !== 'sf' && key !== 'key' && key !== 'bs') {
-      throw unsupported(`component parameter ${key}`);
-    }
+  for (const key of params.keys()) {
+    if (!isComponentParam(key)) throw unsupported(`component parameter ${key}`);
   }
-  const key = component.params.get('key');
-  const combined = lines.map((line) => line.trim()).join(', ');
-  if (component.params.has('bs')) {
-    if (component.params.size > 1) throw unsupported('bs combined with another parameter');
-    return lines
-      .map((line) => `:${Buffer.from(line.trim(), 'utf8').toString('base64')}:`)
-      .join(', ');
+  if (params.has('bs')) {
+    if (params.size > 1) throw unsupported('bs combined with another parameter');
+    return lines.map((line) => `:${fieldBytes(trimOws(line)).toString('base64')}:`).join(', ');
   }
-  if (key !== undefined) return dictionaryMember(combined, key);
-  if (component.params.has('sf')) return reserialise(combined);
-  return combined;
+  const key = params.get('key');
+  if (key !== undefined)
+    return dictionaryMember(parsedDictionary(headers, name, dictionaries), key);
+  const value = textValue(headers, name);
+  return params.has('sf') ? reserialise(value) : value;
 }
 
-function dictionaryMember(value: string, key: BareItem): string {
+function textValue(headers: HeaderFields, name: string): string {
+  const value = fieldValue(headers, name) ?? '';
+  if (!isExactText(value)) {
+    throw new AuthzError('signature_invalid', 'a covered header field is not UTF-8 text');
+  }
+  return value;
+}
+
+function parsedDictionary(
+  headers: HeaderFields,
+  name: string,
+  dictionaries: ParsedDictionaries,
+): Map<string, Item | InnerList> {
+  let dictionary = dictionaries.get(name);
+  if (dictionary === undefined) {
+    const value = textValue(headers, name);
+    dictionary = parseStructured(() => parseDictionary(value));
+    dictionaries.set(name, dictionary);
+  }
+  return dictionary;
+}
+
+function dictionaryMember(dictionary: Map<string, Item | InnerList>, key: BareItem): string {
   if (typeof key !== 'string') throw unsupported('a key parameter that is not a string');
-  const member = parseStructured(() => parseDictionary(value)).get(key);
+  const member = dictionary.get(key);
   if (member === undefined) {
     throw new AuthzError('signature_invalid', 'a covered dictionary member is absent');
   }
   return Array.isArray(member[0])
-    ? serializeInnerList(member as Parameters<typeof serializeInnerList>[0])
-    : serializeItem(member as Parameters<typeof serializeItem>[0]);
+    ? serializeInnerList(member as InnerList)
+    : serializeItem(member as Item);
 }
 
 /** `sf` without a registry of field types: dictionary, then list, then item (RFC 8941 §4.2). */

@@ -1,3 +1,5 @@
+import { trimOws } from './field-bytes.js';
+
 /**
  * The transport-independent view of one request Envoy asks about. Both transports build it;
  * every later stage reads only this.
@@ -43,12 +45,15 @@ export interface AuthzRequest {
   readonly requestId: string;
 }
 
-/** RFC 9421 §2.1: field lines are trimmed and joined with ", ". Undefined when absent. */
+/**
+ * RFC 9421 §2.1: each field line stripped of leading and trailing OWS (SP, HTAB), the lines
+ * joined with ", ". Undefined when absent.
+ */
 export function fieldValue(headers: HeaderFields, name: string): string | undefined {
   const lines = headers.get(name);
   if (lines === undefined || lines.length === 0) return undefined;
-  if (lines.length === 1) return lines[0]!.trim();
-  return lines.map((line) => line.trim()).join(', ');
+  if (lines.length === 1) return trimOws(lines[0]!);
+  return lines.map(trimOws).join(', ');
 }
 
 /** Whether the request carries (or declares) a body at all. */

@@ -13,6 +13,8 @@ import {
   TEST_KEY_RSA_PSS_PUBLIC,
 } from '../fixtures/rfc9421-keys.js';
 
+const LIMITS = { maxSignatures: 8, maxComponents: 32 };
+
 /*
  * RFC 9421 Appendix B.2 test cases. Values the RFC wraps per RFC 8792 are joined here without
  * the wrapping. B.2.2 (`@query-param`) and B.2.5 (HMAC) are not supported by this service.
@@ -141,7 +143,7 @@ const VECTORS: readonly Vector[] = [
 
 describe.each(VECTORS)('RFC 9421 $section, $title', (vector) => {
   it('parses Signature-Input and Signature into one candidate with the RFC parameters', () => {
-    const candidates = parseSignatureHeaders(vector.signatureInput, vector.signature);
+    const candidates = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
     expect(candidates).toHaveLength(1);
     expect(candidates[0]).toMatchObject({
       label: vector.label,
@@ -198,7 +200,11 @@ describe('the @status derived component', () => {
   });
 
   it('is credential_malformed in a request, which has no status', () => {
-    const [candidate] = parseSignatureHeaders('sig=("@status");created=1618884473', 'sig=:AA==:');
+    const [candidate] = parseSignatureHeaders(
+      'sig=("@status");created=1618884473',
+      'sig=:AA==:',
+      LIMITS,
+    );
     expect(() => buildSignatureBase(TEST_REQUEST, candidate!)).toThrow(
       expect.objectContaining({
         code: 'credential_malformed',
@@ -209,7 +215,7 @@ describe('the @status derived component', () => {
 });
 
 function candidateOf(vector: Vector): SignatureCandidate {
-  const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature);
+  const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
   return candidate!;
 }
 

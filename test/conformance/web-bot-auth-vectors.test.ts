@@ -7,6 +7,8 @@ import { verifyHttpSignature } from '../../src/proofs/verify-http-signature.js';
 import type { AuthzRequest } from '../../src/request/authz-request.js';
 import { TEST_KEY_ED25519_PUBLIC, TEST_KEY_RSA_PSS_PUBLIC } from '../fixtures/rfc9421-keys.js';
 
+const LIMITS = { maxSignatures: 8, maxComponents: 32 };
+
 /*
  * The test vectors of draft-meunier-webbotauth-httpsig-protocol (appendix "Test Vectors"),
  * which sign the RFC 9421 test-request to example.com with the RFC 9421 B.1.2 and B.1.4 keys.
@@ -84,7 +86,7 @@ describe('the Web Bot Auth draft test vectors', () => {
 
   it.each(VECTORS)('verify: $title', (vector) => {
     const request = testRequest(vector);
-    const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature);
+    const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
     const profiled = checkWebBotAuthProfile(request, candidate!, [], WINDOW, CREATED_MS);
     expect(profiled).toMatchObject({
       keyId: jwkThumbprint(vector.jwk),
@@ -98,7 +100,7 @@ describe('the Web Bot Auth draft test vectors', () => {
   it('fails to verify when the Signature-Agent member names another directory', () => {
     const vector = { ...VECTORS[0]!, signatureAgent: 'agent2="https://impostor.test"' };
     const request = testRequest(vector);
-    const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature);
+    const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
     const imported = importPublicJwk(vector.jwk, ['ed25519']);
     const key = { keyId: ED25519_KEYID, controller: 'https://impostor.test', ...imported };
     expect(() => verifyHttpSignature(request, candidate!, key)).toThrow(

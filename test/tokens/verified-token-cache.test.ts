@@ -42,6 +42,7 @@ function engine() {
     store: createMemoryStore({ maxEntries: 100, maxAgents: 100 }),
     policy: () => DEFAULT_POLICY,
     window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
+    signatureLimits: { maxSignatures: 8, maxComponents: 32 },
     tokens: {
       verify: cacheVerifiedTokens(verify, {
         max: 100,

@@ -1,11 +1,14 @@
 import type { AuthzRequest, HeaderFields, RequestBody } from '../../request/authz-request.js';
+import { decodeFieldBytes } from '../../request/field-bytes.js';
 import { splitPathAndQuery } from '../../request/normalise-target.js';
 import type { CheckRequestMessage, HttpRequestMessage, PeerMessage } from './check-messages.js';
 
 /**
  * Envoy's CheckRequest → AuthzRequest. Prefers `header_map` (each header line separately, with
  * `encode_raw_headers: true`) over the `headers` map, in which Envoy has already joined repeated
- * lines with "," and RFC 9421 field combination can no longer be exact.
+ * lines with "," and RFC 9421 field combination can no longer be exact. `raw_value` bytes are
+ * kept exactly, even when they are not UTF-8 (see decodeFieldBytes); the `headers` map holds
+ * protobuf strings, which cannot carry such bytes intact.
  */
 export function toAuthzRequest(message: CheckRequestMessage): AuthzRequest {
   const attributes = message.attributes ?? {};
@@ -49,7 +52,7 @@ function collectHeaders(http: HttpRequestMessage): {
       const raw = line.raw_value;
       add(
         line.key ?? '',
-        raw !== undefined && raw.length > 0 ? raw.toString('utf8') : (line.value ?? ''),
+        raw !== undefined && raw.length > 0 ? decodeFieldBytes(raw) : (line.value ?? ''),
       );
     }
   } else {
