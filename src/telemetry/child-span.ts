@@ -1,0 +1,26 @@
+import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('agent-authz');
+
+/**
+ * Runs `work` in a child span of the active check span when that span is being recorded (an
+ * SDK is started and the trace is sampled); otherwise runs it bare, so with tracing off a
+ * stage pays one context lookup and allocates nothing. Errors mark the span; their messages are
+ * not recorded (they may describe credentials).
+ */
+export async function inChildSpan<T>(
+  name: string,
+  work: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
+  const parent = trace.getActiveSpan();
+  if (parent === undefined || !parent.isRecording()) return work(undefined);
+  const span = tracer.startSpan(name, undefined, context.active());
+  try {
+    return await work(span);
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
