@@ -48,7 +48,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
       base: undefined,
       redact: REDACT,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: () => ({}) },
+      formatters: { level: (label) => ({ level: label }) },
     },
     stream,
   );
