@@ -71,6 +71,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     telemetry,
     clock,
     listenersUp: () => serving,
+    logger,
   });
   logger.info(
     {

@@ -8,12 +8,19 @@ const tracer = trace.getTracer('agent-authz');
  * stage pays one context lookup and allocates nothing. Errors mark the span; their messages are
  * not recorded (they may describe credentials).
  */
-export async function inChildSpan<T>(
+export function inChildSpan<T>(
   name: string,
   work: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
   const parent = trace.getActiveSpan();
   if (parent === undefined || !parent.isRecording()) return work(undefined);
+  return inRecordedSpan(name, work);
+}
+
+async function inRecordedSpan<T>(
+  name: string,
+  work: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
   const span = tracer.startSpan(name, undefined, context.active());
   try {
     return await work(span);

@@ -1,4 +1,5 @@
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type Logger, pino } from 'pino';
+import { SonicBoom } from 'sonic-boom';
 import type { Decision } from '../decision/decision.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { REDACT } from './redact.js';
@@ -105,11 +106,15 @@ export function decisionLabel(decision: Decision): 'allow' | 'deny' | 'would_den
   return decision.wouldDeny === undefined ? 'allow' : 'would_deny';
 }
 
-function openStream(options: DecisionLogOptions): DestinationStream & NodeJS.EventEmitter {
-  const stream = pino.destination({
-    dest: options.destination === 'stdout' ? 1 : options.destination,
+/**
+ * sonic-boom made here rather than by `pino.destination`, which also registers an exit hook that
+ * flushes synchronously — and throws at exit when the sink never opened. `close` flushes instead.
+ */
+function openStream(options: DecisionLogOptions): SonicBoom {
+  const toStdout = options.destination === 'stdout';
+  const stream = new SonicBoom({
+    ...(toStdout ? { fd: 1 } : { dest: options.destination, mkdir: true }),
     sync: false,
-    mkdir: options.destination !== 'stdout',
     maxLength: MAX_BUFFER_BYTES,
   });
   let reported = false;
@@ -121,12 +126,7 @@ function openStream(options: DecisionLogOptions): DestinationStream & NodeJS.Eve
   return stream;
 }
 
-async function closeStream(
-  stream: DestinationStream & NodeJS.EventEmitter,
-  log: Logger,
-  timeoutMs: number,
-): Promise<void> {
-  const sonic = stream as unknown as { flush(cb: (error?: Error) => void): void; end(): void };
+async function closeStream(stream: SonicBoom, log: Logger, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const flushed = new Promise<void>((resolve) => {
     try {
@@ -142,7 +142,7 @@ async function closeStream(
   await Promise.race([flushed, late]);
   clearTimeout(timer);
   try {
-    sonic.end();
+    stream.end();
   } catch {
     // Already closed or never opened: nothing left to flush.
   }
