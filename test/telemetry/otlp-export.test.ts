@@ -1,10 +1,6 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { envoyCheckRequest } from '../support/envoy-check-request.js';
-import { problem } from '../support/envoy-client.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { deniedTraceId, useExportingApp } from '../support/trace-export.js';
 import { waitFor } from '../support/wait-for.js';
 
 interface Export {
@@ -24,31 +20,11 @@ const receiver = createServer(async (request: IncomingMessage, response) => {
   });
   response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
 });
-let server: TestApp;
-
-beforeAll(async () => {
-  receiver.listen(0, '127.0.0.1');
-  await once(receiver, 'listening');
-  const { port } = receiver.address() as AddressInfo;
-  // The SDK reads the standard variables from the process environment.
-  vi.stubEnv('OTEL_BSP_SCHEDULE_DELAY', '50');
-  vi.stubEnv('OTEL_SERVICE_NAME', 'authz-under-test');
-  server = await startTestApp([`--telemetry.otlp=http://127.0.0.1:${port}`]);
-});
-afterAll(async () => {
-  await server?.stop();
-  receiver.close();
-  vi.unstubAllEnvs();
-});
+const server = useExportingApp(receiver, {}, { OTEL_SERVICE_NAME: 'authz-under-test' });
 
 describe('trace export with the real SDK', () => {
   it('sends the ext_authz.check span over OTLP/HTTP protobuf, with the trace id the denial reports', async () => {
-    const request = envoyCheckRequest({
-      method: 'GET',
-      url: 'https://api.example.com/',
-      headers: { 'signature-input': 'x', signature: 'y' },
-    });
-    const traceId = String(problem(await server.client.check(request)).trace_id);
+    const traceId = await deniedTraceId(server());
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     await waitFor(() => exports.length > 0, 10_000);
     const [received] = exports;
