@@ -1,14 +1,17 @@
+import type { Span } from '@opentelemetry/api';
 import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
-import type { VerificationKey } from '../keys/verification-key.js';
 import type { TokenVerifier } from '../proofs/verified-token.js';
 import { inChildSpan } from '../telemetry/child-span.js';
+import type { HotCounter } from '../telemetry/hot-metrics.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 const CACHE_ATTRIBUTE = 'agent_authz.cache';
+const OUTCOMES = ['hit', 'miss', 'error'] as const;
+type Outcome = (typeof OUTCOMES)[number];
 
 /** DID methods reported as themselves; anything else is `other` (labels stay a closed set). */
-const KNOWN_METHODS = new Set(['key', 'jwk', 'web']);
+const DID_METHODS = ['key', 'jwk', 'web', 'other'] as const;
 
 /**
  * Counts and traces DID key resolution by method and cache outcome. The resolver caches imported
@@ -16,12 +19,14 @@ const KNOWN_METHODS = new Set(['key', 'jwk', 'web']);
  * resolver, and exact under concurrency.
  */
 export function instrumentKeyResolver(resolve: KeyResolver, metrics: Metrics): KeyResolver {
-  const seen = new WeakSet<object>();
+  const byMethod = Object.fromEntries(
+    DID_METHODS.map((method) => [method, observer(metrics.keyResolutions, method)]),
+  ) as Record<(typeof DID_METHODS)[number], Observer>;
   return (keyId) => {
-    const method = didMethod(keyId);
-    return observed('agent_authz.resolve_key', method, metrics, seen, async () => {
-      const key = await resolve(keyId);
-      return { result: key, identity: key };
+    const observe = byMethod[didMethod(keyId)];
+    return inChildSpan('agent_authz.resolve_key', (span) => {
+      span?.setAttribute('agent_authz.key.method', observe.method);
+      return observe(span, resolve(keyId), (key) => key);
     });
   };
 }
@@ -31,64 +36,60 @@ export function instrumentDirectoryResolver(
   resolve: DirectoryKeyResolver,
   metrics: Metrics,
 ): DirectoryKeyResolver {
-  const seen = new WeakSet<object>();
+  const observe = observer(metrics.keyResolutions, 'web_bot_auth');
   return (origin, thumbprint) =>
-    observed('agent_authz.resolve_key', 'web_bot_auth', metrics, seen, async () => {
-      const key: VerificationKey = await resolve(origin, thumbprint);
-      return { result: key, identity: key.key };
+    inChildSpan('agent_authz.resolve_key', (span) => {
+      span?.setAttribute('agent_authz.key.method', observe.method);
+      return observe(span, resolve(origin, thumbprint), (key) => key.key);
     });
 }
 
 /** Token verification, whose cache returns the same verified object on a hit. */
 export function instrumentTokenVerifier(verify: TokenVerifier, metrics: Metrics): TokenVerifier {
-  const seen = new WeakSet<object>();
+  const observe = observer(metrics.tokenVerifications);
   return (token) =>
-    inChildSpan('agent_authz.verify_token', async (span) => {
-      try {
-        const verified = await verify(token);
-        const cache = cacheOutcome(seen, verified);
-        metrics.tokenVerifications.labels(cache).inc();
-        span?.setAttribute(CACHE_ATTRIBUTE, cache);
-        return verified;
-      } catch (error) {
-        metrics.tokenVerifications.labels('error').inc();
-        span?.setAttribute(CACHE_ATTRIBUTE, 'error');
-        throw error;
-      }
-    });
+    inChildSpan('agent_authz.verify_token', (span) =>
+      observe(span, verify(token), (verified) => verified),
+    );
 }
 
-async function observed<T>(
-  name: string,
-  method: string,
-  metrics: Metrics,
-  seen: WeakSet<object>,
-  work: () => Promise<{ result: T; identity: object }>,
-): Promise<T> {
-  return inChildSpan(name, async (span) => {
-    span?.setAttribute('agent_authz.key.method', method);
+type Observer = (<T>(
+  span: Span | undefined,
+  work: Promise<T>,
+  identity: (result: T) => object,
+) => Promise<T>) & { readonly method: string };
+
+/** Counts outcomes in cells resolved once; `seen` holds the objects caches hand out again. */
+function observer(counter: HotCounter, method?: string): Observer {
+  const cells = Object.fromEntries(
+    OUTCOMES.map((outcome) => [
+      outcome,
+      method === undefined ? counter.cell(outcome) : counter.cell(method, outcome),
+    ]),
+  ) as Record<Outcome, { n: number }>;
+  const seen = new WeakSet<object>();
+  const observe = async <T>(
+    span: Span | undefined,
+    work: Promise<T>,
+    identity: (result: T) => object,
+  ): Promise<T> => {
+    let outcome: Outcome = 'error';
     try {
-      const { result, identity } = await work();
-      const cache = cacheOutcome(seen, identity);
-      metrics.keyResolutions.labels(method, cache).inc();
-      span?.setAttribute(CACHE_ATTRIBUTE, cache);
+      const result = await work;
+      const key = identity(result);
+      outcome = seen.has(key) ? 'hit' : 'miss';
+      seen.add(key);
       return result;
-    } catch (error) {
-      metrics.keyResolutions.labels(method, 'error').inc();
-      span?.setAttribute(CACHE_ATTRIBUTE, 'error');
-      throw error;
+    } finally {
+      cells[outcome].n += 1;
+      span?.setAttribute(CACHE_ATTRIBUTE, outcome);
     }
-  });
+  };
+  return Object.assign(observe, { method: method ?? '' });
 }
 
-function cacheOutcome(seen: WeakSet<object>, identity: object): 'hit' | 'miss' {
-  const hit = seen.has(identity);
-  seen.add(identity);
-  return hit ? 'hit' : 'miss';
-}
-
-function didMethod(keyId: string): string {
+function didMethod(keyId: string): (typeof DID_METHODS)[number] {
   const end = keyId.indexOf(':', 4);
   const method = keyId.startsWith('did:') && end > 4 ? keyId.slice(4, end) : '';
-  return KNOWN_METHODS.has(method) ? method : 'other';
+  return method === 'key' || method === 'jwk' || method === 'web' ? method : 'other';
 }

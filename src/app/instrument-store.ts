@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { StoreCapacityError } from '../store/store.js';
-import { inChildSpan } from '../telemetry/child-span.js';
+import { inChildSpan, isTracing } from '../telemetry/child-span.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 /**
@@ -9,8 +9,9 @@ import type { Metrics } from '../telemetry/metrics.js';
  * refusal. The wrapped store behaves exactly like the original.
  */
 export function instrumentStore(store: Store, metrics: Metrics): Store {
+  const timed = store.kind !== 'memory';
   const op = <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
-    timedCall(name, call, metrics);
+    timedCall(name, call, metrics, timed);
   const { replay, history, revocations, rateLimiter } = store;
   return {
     kind: store.kind,
@@ -38,29 +39,34 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   };
 }
 
+/**
+ * Counts every call and its failures. Latency is timed only for a networked store: a memory
+ * call takes well under a microsecond, less than the clock reads would cost.
+ */
 function timedCall<A extends unknown[], R>(
   operation: string,
   call: (...args: A) => Promise<R>,
   metrics: Metrics,
+  timed: boolean,
 ): (...args: A) => Promise<R> {
-  const calls = metrics.storeCalls.labels(operation);
-  const errors = metrics.storeErrors.labels(operation);
-  const duration = metrics.storeDuration.labels(operation);
+  const calls = metrics.storeCalls.cell(operation);
+  const errors = metrics.storeErrors.cell(operation);
+  const duration = metrics.storeDuration.cell(operation);
   const spanName = `agent_authz.store ${operation}`;
-  return (...args) =>
-    inChildSpan(spanName, async () => {
-      const start = performance.now();
-      calls.inc();
-      try {
-        return await call(...args);
-      } catch (error) {
-        errors.inc();
-        if (error instanceof StoreCapacityError && operation === 'replay.claim') {
-          metrics.replayRefusals.inc();
-        }
-        throw error;
-      } finally {
-        duration.observe((performance.now() - start) / 1000);
+  const measured = async (args: A): Promise<R> => {
+    const start = timed ? performance.now() : 0;
+    calls.n += 1;
+    try {
+      return await call(...args);
+    } catch (error) {
+      errors.n += 1;
+      if (error instanceof StoreCapacityError && operation === 'replay.claim') {
+        metrics.replayRefusals.inc();
       }
-    });
+      throw error;
+    } finally {
+      if (timed) metrics.storeDuration.observe(duration, (performance.now() - start) / 1000);
+    }
+  };
+  return (...args) => (isTracing() ? inChildSpan(spanName, () => measured(args)) : measured(args));
 }

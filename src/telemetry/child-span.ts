@@ -8,13 +8,16 @@ const tracer = trace.getTracer('agent-authz');
  * stage pays one context lookup and allocates nothing. Errors mark the span; their messages are
  * not recorded (they may describe credentials).
  */
+/** Whether the active span is recorded, i.e. whether a child span would be kept. */
+export function isTracing(): boolean {
+  return trace.getActiveSpan()?.isRecording() === true;
+}
+
 export function inChildSpan<T>(
   name: string,
   work: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
-  const parent = trace.getActiveSpan();
-  if (parent === undefined || !parent.isRecording()) return work(undefined);
-  return inRecordedSpan(name, work);
+  return isTracing() ? inRecordedSpan(name, work) : work(undefined);
 }
 
 async function inRecordedSpan<T>(

@@ -1,8 +1,11 @@
-import { type Logger, pino } from 'pino';
-import { SonicBoom } from 'sonic-boom';
+import sonicBoom from 'sonic-boom';
 import type { Decision } from '../decision/decision.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import { REDACT } from './redact.js';
+import { auditRecord, decisionRecord } from './redact.js';
+
+// sonic-boom is CommonJS: Node sees only its default export, which carries the class.
+const { SonicBoom } = sonicBoom;
+type SonicBoom = InstanceType<typeof SonicBoom>;
 
 /** One admin mutation, as the audit line records it. */
 export interface AuditEntry {
@@ -40,23 +43,16 @@ const MAX_BUFFER_BYTES = 8 * 1024 * 1024;
  * The decision log: JSON lines written asynchronously (sonic-boom, `sync: false`) with a bounded
  * buffer, so a slow, full or closed sink drops lines instead of slowing or failing checks. The
  * sampling decision comes before any object is built: an unsampled allow costs one random draw.
+ * Lines hold only the fields redact.ts lets through and are serialised directly (a logger's
+ * path-based redaction would cost more than the check it records).
  */
 export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   if (options.destination === 'off') return offLog;
   const stream = openStream(options);
-  const log = pino(
-    {
-      base: undefined,
-      redact: REDACT,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    stream,
-  );
   const random = options.random ?? Math.random;
-  const write = (line: object): void => {
+  const write = (record: object): void => {
     try {
-      log.info(line);
+      stream.write(`{"time":"${new Date().toISOString()}",${JSON.stringify(record).slice(1)}\n`);
     } catch {
       // A destroyed stream throws; the check must not notice.
       options.onDrop();
@@ -67,49 +63,14 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
       if (decision.allowed && decision.wouldDeny === undefined) {
         if (options.sampleAllowed < 1 && random() >= options.sampleAllowed) return;
       }
-      write(decisionLine(request, decision, traceId, latencyMs));
+      write(decisionRecord(request, decision, traceId, latencyMs));
     },
-    audit: (entry) => write({ kind: 'audit', ...entry }),
-    close: (timeoutMs = 2000) => closeStream(stream, log, timeoutMs),
+    audit: (entry) => write(auditRecord(entry)),
+    close: (timeoutMs = 2000) => closeStream(stream, timeoutMs),
   };
 }
 
-/** The fields of a decision line; every value is an identifier, a code or a number. */
-function decisionLine(
-  request: AuthzRequest,
-  decision: Decision,
-  traceId: string,
-  latencyMs: number,
-): object {
-  const { identity } = decision;
-  return {
-    kind: 'decision',
-    trace_id: traceId,
-    decision: decisionLabel(decision),
-    reason: decision.allowed ? decision.wouldDeny : decision.reason,
-    agent_id: identity.agentId,
-    verified: identity.verified,
-    profile: identity.profile,
-    zone: identity.zone,
-    trust: identity.trust,
-    method: request.method,
-    host: request.authority,
-    path: request.path,
-    source_principal: request.source.principal || undefined,
-    latency_ms: Math.round(latencyMs * 1000) / 1000,
-  };
-}
-
-/** `allow`, `deny`, or `would_deny` (observe mode let a failing request through). */
-export function decisionLabel(decision: Decision): 'allow' | 'deny' | 'would_deny' {
-  if (!decision.allowed) return 'deny';
-  return decision.wouldDeny === undefined ? 'allow' : 'would_deny';
-}
-
-/**
- * sonic-boom made here rather than by `pino.destination`, which also registers an exit hook that
- * flushes synchronously — and throws at exit when the sink never opened. `close` flushes instead.
- */
+/** Built here rather than by `pino.destination`, whose exit hook throws if the sink never opened. */
 function openStream(options: DecisionLogOptions): SonicBoom {
   const toStdout = options.destination === 'stdout';
   const stream = new SonicBoom({
@@ -126,11 +87,11 @@ function openStream(options: DecisionLogOptions): SonicBoom {
   return stream;
 }
 
-async function closeStream(stream: SonicBoom, log: Logger, timeoutMs: number): Promise<void> {
+async function closeStream(stream: SonicBoom, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const flushed = new Promise<void>((resolve) => {
     try {
-      log.flush(() => resolve());
+      stream.flush(() => resolve());
     } catch {
       resolve();
     }

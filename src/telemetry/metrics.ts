@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { FETCH_OUTCOMES, type FetchCounters } from '../keys/fetch/fetch-outcomes.js';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 import { packageVersion } from './package-version.js';
 
 /**
@@ -9,13 +10,13 @@ import { packageVersion } from './package-version.js';
  */
 export interface Metrics {
   readonly registry: Registry;
-  readonly checks: Counter<'decision' | 'reason' | 'profile' | 'zone'>;
-  readonly checkDuration: Histogram<'decision'>;
-  readonly keyResolutions: Counter<'method' | 'cache'>;
-  readonly tokenVerifications: Counter<'cache'>;
-  readonly storeCalls: Counter<'operation'>;
-  readonly storeErrors: Counter<'operation'>;
-  readonly storeDuration: Histogram<'operation'>;
+  readonly checks: HotCounter;
+  readonly checkDuration: HotHistogram;
+  readonly keyResolutions: HotCounter;
+  readonly tokenVerifications: HotCounter;
+  readonly storeCalls: HotCounter;
+  readonly storeErrors: HotCounter;
+  readonly storeDuration: HotHistogram;
   readonly replayRefusals: Counter;
   readonly rateLimited: Counter;
   readonly decisionLogDropped: Counter;
@@ -41,49 +42,42 @@ export function createMetrics(sources: MetricSources): Metrics {
   registerSourceMetrics(registry, sources);
   return {
     registry,
-    checks: new Counter({
+    checks: new HotCounter(registry, {
       name: 'agent_authz_checks_total',
       help: 'Checks answered, by decision (allow, deny, would_deny), reason, profile and zone.',
       labelNames: ['decision', 'reason', 'profile', 'zone'],
-      registers,
     }),
-    checkDuration: new Histogram({
+    checkDuration: new HotHistogram(registry, {
       name: 'agent_authz_check_duration_seconds',
       help: 'Time from a normalised request to its decision, by decision.',
       labelNames: ['decision'],
       buckets: CHECK_BUCKETS,
-      registers,
     }),
-    keyResolutions: new Counter({
+    keyResolutions: new HotCounter(registry, {
       name: 'agent_authz_key_resolutions_total',
       help: 'Key resolutions by method (key, jwk, web, web_bot_auth, other) and cache (hit, miss, error).',
       labelNames: ['method', 'cache'],
-      registers,
     }),
-    tokenVerifications: new Counter({
+    tokenVerifications: new HotCounter(registry, {
       name: 'agent_authz_token_verifications_total',
       help: 'Access token verifications by cache outcome (hit, miss, error).',
       labelNames: ['cache'],
-      registers,
     }),
-    storeCalls: new Counter({
+    storeCalls: new HotCounter(registry, {
       name: 'agent_authz_store_calls_total',
       help: 'Store calls by operation.',
       labelNames: ['operation'],
-      registers,
     }),
-    storeErrors: new Counter({
+    storeErrors: new HotCounter(registry, {
       name: 'agent_authz_store_errors_total',
       help: 'Store calls that failed (unreachable or at capacity), by operation.',
       labelNames: ['operation'],
-      registers,
     }),
-    storeDuration: new Histogram({
+    storeDuration: new HotHistogram(registry, {
       name: 'agent_authz_store_call_duration_seconds',
       help: 'Store call latency by operation.',
       labelNames: ['operation'],
       buckets: STORE_BUCKETS,
-      registers,
     }),
     replayRefusals: new Counter({
       name: 'agent_authz_replay_refusals_total',

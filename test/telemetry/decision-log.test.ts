@@ -62,7 +62,6 @@ describe('the decision log', () => {
     const lines = readLines(file);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toEqual({
-      level: 'info',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       kind: 'decision',
       trace_id: expect.any(String),
