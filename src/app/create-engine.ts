@@ -9,24 +9,39 @@ import type { AuthzRequest } from '../request/authz-request.js';
 import type { Store } from '../store/store.js';
 import type { CheckEngine } from '../transport/grpc/authorization-service.js';
 import { createTokenDeps } from './create-token-deps.js';
+import {
+  instrumentDirectoryResolver,
+  instrumentKeyResolver,
+  instrumentTokenVerifier,
+} from './instrument-resolvers.js';
 import type { AppOptions } from './start-app.js';
+import type { Telemetry } from './start-telemetry.js';
 
-/** The transport-independent engine: a normalised request in, a Decision out. */
+/**
+ * The transport-independent engine: a normalised request in, a Decision out, recorded in the
+ * metrics and the decision log. Key resolution, token verification and the store (wrapped by
+ * the caller) are counted and traced without the pipeline knowing.
+ */
 export function createEngine(
   config: Config,
-  state: { store: Store; policy: () => Policy; network: NetworkResolvers },
+  state: { store: Store; policy: () => Policy; network: NetworkResolvers; telemetry: Telemetry },
   options: AppOptions,
 ): CheckEngine {
   const { logger } = options;
+  const { metrics, recordCheck } = state.telemetry;
   const clock = options.clock ?? systemClock;
+  const tokens = createTokenDeps(config, clock, state.network, options.logger);
   const deps: CheckDeps = {
-    resolveKey: createKeyResolver({
-      cacheSize: config.keys.cacheSize,
-      cacheBytes: config.keys.cacheBytes,
-      methods: state.network.methods,
-      clock,
-    }),
-    resolveDirectoryKey: state.network.resolveDirectoryKey,
+    resolveKey: instrumentKeyResolver(
+      createKeyResolver({
+        cacheSize: config.keys.cacheSize,
+        cacheBytes: config.keys.cacheBytes,
+        methods: state.network.methods,
+        clock,
+      }),
+      metrics,
+    ),
+    resolveDirectoryKey: instrumentDirectoryResolver(state.network.resolveDirectoryKey, metrics),
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
@@ -34,14 +49,19 @@ export function createEngine(
       maxSignatures: config.signatures.maxSignatures,
       maxComponents: config.signatures.maxComponents,
     },
-    tokens: createTokenDeps(config, clock, state.network, options.logger),
+    tokens:
+      tokens === undefined
+        ? undefined
+        : { ...tokens, verify: instrumentTokenVerifier(tokens.verify, metrics) },
     onStoreError: config.onStoreError,
     clock,
     onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
     onHistoryError: (error) => logger.warn({ err: error }, 'agent history not recorded'),
   };
-  return async (request: AuthzRequest) => {
+  return async (request: AuthzRequest, traceId = request.requestId) => {
+    const start = performance.now();
     const decision = await runCheck(request, deps);
+    recordCheck(request, decision, traceId, performance.now() - start);
     if (decision.allowed && decision.wouldDeny !== undefined) {
       const { agentId, zone } = decision.identity;
       logger.info(

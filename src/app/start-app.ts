@@ -1,3 +1,4 @@
+import type { AdminServer } from '../admin/start-admin-server.js';
 import type { Config } from '../config/config-schema.js';
 import { createNetworkResolvers, type NetworkResolvers } from '../keys/create-network-resolvers.js';
 import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
@@ -7,15 +8,22 @@ import type { PolicySource } from '../policy/watch-policy.js';
 import { createMemoryStore } from '../store/memory/create-memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { createEngine } from './create-engine.js';
+import { instrumentStore } from './instrument-store.js';
 import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy } from './open-policy.js';
+import { startAdmin } from './start-admin.js';
+import { startTelemetry } from './start-telemetry.js';
 
 export interface App {
   readonly grpcPort: number;
+  /** The admin HTTP port actually bound. */
+  readonly adminPort: number;
   readonly store: Store;
   readonly policy: PolicySource;
+  readonly metrics: Metrics;
   /** Per-outcome counters of did:web and key directory fetches. */
   readonly fetchCounters: Readonly<FetchCounters>;
   /** Bytes the did:web and key directory caches hold now, each within resolver.cacheBytes. */
@@ -29,36 +37,70 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** DNS for did:web and key directory hosts (tests point names at 127.0.0.1). */
   readonly lookup?: HostLookup;
+  /** Where OTEL_* variables are read (process.env by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The composition root: builds the store, resolver and engine, then the transports. */
+/** The composition root: builds the store, resolver, telemetry and engine, then the listeners. */
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const store = createMemoryStore(config.store.memory);
+  const clock = options.clock ?? systemClock;
+  const rawStore = createMemoryStore(config.store.memory);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {
-    clock: options.clock ?? systemClock,
+    clock,
     maxEntries: config.keys.cacheSize,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const check = createEngine(config, { store, policy: () => policy.current(), network }, options);
+  const telemetry = await startTelemetry(
+    config,
+    {
+      replayEntries: () => rawStore.replay.size(),
+      fetchCounters: network.counters,
+      policyReloads: policy.source.reloads,
+    },
+    { logger, env: options.env ?? process.env },
+  );
+  const store = instrumentStore(rawStore, telemetry.metrics);
+  const current = () => policy.source.current();
+  const check = createEngine(config, { store, policy: current, network, telemetry }, options);
   const grpc = await startGrpcTransport(config.listen.grpc, check);
+  let serving = true;
+  const admin: AdminServer = await startAdmin(config, {
+    store,
+    policy,
+    telemetry,
+    clock,
+    listenersUp: () => serving,
+    logger,
+  });
   logger.info(
-    { grpc: config.listen.grpc, port: grpc.port, networkResolution: config.resolver.network },
+    {
+      grpc: config.listen.grpc,
+      port: grpc.port,
+      admin: config.listen.admin,
+      adminPort: admin.port,
+      networkResolution: config.resolver.network,
+    },
     'agent-authz listening',
   );
   return {
     grpcPort: grpc.port,
+    adminPort: admin.port,
     store,
-    policy,
+    policy: policy.source,
+    metrics: telemetry.metrics,
     fetchCounters: network.counters,
     documentCacheBytes: network.cachedBytes,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
+      serving = false;
       await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
-      policy.close();
+      await admin.close();
+      policy.source.close();
       await store.close();
+      await telemetry.close();
       logger.info('stopped');
     },
   };

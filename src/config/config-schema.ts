@@ -25,6 +25,9 @@ export const configSchema = z
     listen: z
       .strictObject({
         grpc: hostPort.prefault('0.0.0.0:9191').describe('Envoy gRPC ext_authz listener'),
+        admin: hostPort
+          .prefault('127.0.0.1:9193')
+          .describe('admin HTTP listener (health, /metrics, /v1 API); keep it on loopback'),
       })
       .prefault({}),
     policy: z
@@ -102,6 +105,8 @@ export const configSchema = z
           .describe('how long SIGTERM waits for in-flight checks before closing'),
       })
       .prefault({}),
+    admin: adminSchema(),
+    telemetry: telemetrySchema(),
     log: z
       .strictObject({
         level: z
@@ -265,6 +270,46 @@ function resolverSchema() {
         .prefault('')
         .describe(
           'PEM bundle of extra trusted CAs (e.g. a private PKI), added to the system roots',
+        ),
+    })
+    .prefault({});
+}
+
+/** The admin API (SPEC §8). Without a token, reads work and mutations are refused. */
+function adminSchema() {
+  return z
+    .strictObject({
+      token: z
+        .string()
+        .refine((token) => token === '' || token.length >= 16, 'use at least 16 characters')
+        .prefault('')
+        .describe(
+          'bearer token that admin mutations require (AGENT_AUTHZ_ADMIN_TOKEN); empty: mutations disabled',
+        ),
+    })
+    .prefault({});
+}
+
+/** Decision log and trace export (SPEC §7). */
+function telemetrySchema() {
+  return z
+    .strictObject({
+      decisionLog: z
+        .string()
+        .min(1)
+        .prefault('stdout')
+        .describe('where decision and audit lines go: stdout, off, or a file path (appended)'),
+      sampleAllowed: z
+        .number()
+        .min(0)
+        .max(1)
+        .prefault(1)
+        .describe('share of allowed checks written to the decision log; denials always are'),
+      otlp: z
+        .string()
+        .prefault('')
+        .describe(
+          'OTLP endpoint for traces (else OTEL_EXPORTER_OTLP_ENDPOINT); empty and unset: no SDK',
         ),
     })
     .prefault({});

@@ -64,6 +64,14 @@ export interface HistoryStore {
   recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void>;
   /** Lifts a quarantine; false when the agent was not quarantined. */
   release(agentId: string): Promise<boolean>;
+  /** A page of agents ordered by id, starting after the cursor `after` (exclusive). */
+  list(options: { after?: string; limit: number }): Promise<HistoryPage>;
+}
+
+/** One page of `HistoryStore.list`; `next` is the cursor of the following page, if any. */
+export interface HistoryPage {
+  readonly agents: Array<{ id: string; history: AgentHistory }>;
+  readonly next?: string;
 }
 
 /** Revoked agent ids, key ids and token ids, beside those the policy file lists. */
@@ -71,6 +79,8 @@ export interface RevocationStore {
   revoke(id: string): Promise<void>;
   unrevoke(id: string): Promise<boolean>;
   anyRevoked(ids: readonly string[]): Promise<boolean>;
+  /** Every id revoked through the store (not those the policy file lists). */
+  list(): Promise<string[]>;
 }
 
 export type RateDecision =
@@ -92,5 +102,7 @@ export interface Store {
   readonly history: HistoryStore;
   readonly revocations: RevocationStore;
   readonly rateLimiter: RateLimiter;
+  /** Resolves when the store answers; rejects when it is unreachable (for `/readyz`). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

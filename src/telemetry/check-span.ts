@@ -21,6 +21,7 @@ export const SpanAttribute = {
   agentId: 'agent_authz.agent_id',
   profile: 'agent_authz.profile',
   zone: 'agent_authz.zone',
+  trust: 'agent_authz.trust',
 } as const;
 
 const headerFieldsGetter: TextMapGetter<HeaderFields> = {
@@ -57,11 +58,13 @@ export async function withCheckSpan(
 }
 
 function recordDecision(span: Span, decision: Decision): void {
+  if (!span.isRecording()) return;
   const { identity } = decision;
   span.setAttribute(SpanAttribute.decision, decision.allowed ? 'allow' : 'deny');
   span.setAttribute(SpanAttribute.profile, identity.profile);
   if (identity.agentId !== undefined) span.setAttribute(SpanAttribute.agentId, identity.agentId);
   if (identity.zone !== undefined) span.setAttribute(SpanAttribute.zone, identity.zone);
+  if (identity.trust !== undefined) span.setAttribute(SpanAttribute.trust, identity.trust);
   const reason = decision.allowed ? decision.wouldDeny : decision.reason;
   if (reason !== undefined) span.setAttribute(SpanAttribute.reason, reason);
   if (!decision.allowed && decision.reason === 'internal_error') {

@@ -1,36 +1,14 @@
 import { type Logger, pino } from 'pino';
 import { createLogSink, type LogSink } from './log-sink.js';
+import { REDACT } from './redact.js';
 
 export type { Logger };
 
 /**
  * Operational log (JSON lines on stdout). Credentials never reach it: callers log identifiers
- * and reason codes, and the paths below are censored as a second line of defence. Writing never
- * throws or blocks exit (see createLogSink).
+ * and reason codes, and redact.ts censors credential fields as a second line of defence. Writing
+ * never throws or blocks exit (see createLogSink).
  */
 export function createLogger(level: string, sink: LogSink = createLogSink()): Logger {
-  return pino(
-    {
-      name: 'agent-authz',
-      level,
-      base: undefined,
-      redact: {
-        paths: [
-          'authorization',
-          'signature',
-          'token',
-          'privateKey',
-          '*.authorization',
-          '*.signature',
-          '*.token',
-          '*.privateKey',
-          'headers.authorization',
-          'headers.signature',
-          'headers.dpop',
-        ],
-        censor: '[redacted]',
-      },
-    },
-    sink,
-  );
+  return pino({ name: 'agent-authz', level, base: undefined, redact: REDACT }, sink);
 }

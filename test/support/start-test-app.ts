@@ -8,6 +8,8 @@ export interface TestApp {
   readonly app: App;
   readonly client: EnvoyClient;
   readonly address: string;
+  /** The admin HTTP API's port on 127.0.0.1. */
+  readonly adminPort: number;
   /** The server's clock, in ms; tests move it. */
   now: number;
   stop(): Promise<void>;
@@ -17,16 +19,25 @@ export interface TestApp {
 export const TEST_EPOCH_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
 
 /** What a test may inject besides config flags (e.g. DNS pointing test hosts at 127.0.0.1). */
-export type TestAppOptions = Pick<AppOptions, 'lookup'>;
+export type TestAppOptions = Pick<AppOptions, 'lookup' | 'env'>;
 
 /** Starts the real server in-process on a free port, with a frozen, movable clock. */
 export async function startTestApp(
   flags: string[] = [],
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ env: {}, flags: ['--listen.grpc=127.0.0.1:0', ...flags] });
+  const config = loadConfig({
+    env: {},
+    flags: [
+      '--listen.grpc=127.0.0.1:0',
+      '--listen.admin=127.0.0.1:0',
+      '--telemetry.decision-log=off',
+      ...flags,
+    ],
+  });
   const state = { now: TEST_EPOCH_MS };
   const app = await startApp(config, {
+    env: {},
     ...options,
     logger: pino({ level: 'silent' }),
     clock: () => state.now,
@@ -37,6 +48,7 @@ export async function startTestApp(
     app,
     client,
     address,
+    adminPort: app.adminPort,
     get now() {
       return state.now;
     },
@@ -73,6 +85,9 @@ export function useTestApp(flags: string[] = [], options: TestAppOptions = {}): 
     },
     get address() {
       return started().address;
+    },
+    get adminPort() {
+      return started().adminPort;
     },
     get now() {
       return started().now;

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import {
   type AgentHistory,
   type DriftEvent,
+  type HistoryPage,
   type HistoryStore,
   StoreCapacityError,
 } from '../store.js';
@@ -91,6 +92,22 @@ export class MemoryHistoryStore implements HistoryStore {
     if (binding === undefined || !binding.quarantined) return false;
     binding.quarantined = false;
     return true;
+  }
+
+  /** Sorts every known id per page: O(n log n), fine for an admin listing of bounded size. */
+  async list(options: { after?: string; limit: number }): Promise<HistoryPage> {
+    const after = options.after;
+    const ids = [...new Set([...this.#activity.keys(), ...this.#bindings.keys()])]
+      .filter((id) => after === undefined || id > after)
+      .sort();
+    const page = ids.slice(0, options.limit);
+    const agents: Array<{ id: string; history: AgentHistory }> = [];
+    for (const id of page) {
+      const history = await this.get(id);
+      if (history !== undefined) agents.push({ id, history });
+    }
+    const last = page.at(-1);
+    return ids.length > page.length && last !== undefined ? { agents, next: last } : { agents };
   }
 
   #binding(agentId: string): Binding {

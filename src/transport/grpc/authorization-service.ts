@@ -6,7 +6,8 @@ import type { CheckRequestMessage, CheckResponseMessage } from './check-messages
 import { toAuthzRequest } from './to-authz-request.js';
 import { toCheckResponse } from './to-check-response.js';
 
-export type CheckEngine = (request: AuthzRequest) => Promise<Decision>;
+/** Runs one check; `traceId` is what the decision log records (the span's, when there is one). */
+export type CheckEngine = (request: AuthzRequest, traceId?: string) => Promise<Decision>;
 
 /**
  * `envoy.service.auth.v3.Authorization/Check`: convert, run the engine inside the check span,
@@ -23,7 +24,7 @@ export function createCheckHandler(check: CheckEngine) {
       let traceId = request.requestId;
       const decision = await withCheckSpan(parent, (span) => {
         traceId = traceIdFor(span, request.headers, request.requestId);
-        return check(request);
+        return check(request, traceId);
       });
       callback(null, toCheckResponse(decision, request.headers, traceId));
     } catch (error) {

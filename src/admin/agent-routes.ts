@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { canonicalAgentId } from '../keys/canonical-agent-id.js';
+import { findAgentRule } from '../policy/find-agent-rule.js';
+import type { AdminDeps, AdminHandler, AdminRequest } from './admin-deps.js';
+import { json, problem } from './admin-reply.js';
+import { type AgentView, agentView, matchesFilter } from './agent-view.js';
+import { mutation } from './mutation.js';
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).prefault(100),
+  after: z.string().min(1).optional(),
+  trust: z.enum(['new', 'known', 'trusted']).optional(),
+  owner: z.string().min(1).optional(),
+  zone: z.string().min(1).optional(),
+  quarantined: z
+    .enum(['true', 'false'])
+    .transform((text) => text === 'true')
+    .optional(),
+});
+
+/**
+ * `GET /v1/agents?limit&after&trust&owner&zone&quarantined`: agents with a recorded history,
+ * ordered by id. `next` is the cursor for `after`; filters apply before the page is cut, so a
+ * page may scan several store pages.
+ */
+export const listAgents: AdminHandler = async (deps, { url }) => {
+  const parsed = listQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    return problem(400, 'Invalid query', z.prettifyError(parsed.error).replaceAll('\n', ' '));
+  }
+  const { limit, after, ...filter } = parsed.data;
+  const policy = deps.policy.current();
+  const agents: AgentView[] = [];
+  let cursor = after;
+  do {
+    const page = await deps.store.history.list({ limit, ...(cursor ? { after: cursor } : {}) });
+    for (const { id, history } of page.agents) {
+      cursor = id;
+      const view = agentView(policy, id, history, deps.clock());
+      if (matchesFilter(view, filter)) agents.push(view);
+      if (agents.length === limit) break;
+    }
+    if (page.next === undefined && agents.length < limit) cursor = undefined;
+  } while (cursor !== undefined && agents.length < limit);
+  return json(200, cursor === undefined ? { agents } : { agents, next: cursor });
+};
+
+/** `GET /v1/agents/{id}`: history, trust, workloads, drift events and quarantine. */
+export const getAgent: AdminHandler = async (deps, request) => {
+  const id = stateIdOf(request);
+  const history = await deps.store.history.get(id);
+  const policy = deps.policy.current();
+  if (history === undefined && findAgentRule(policy, id, id) === undefined) {
+    return problem(404, 'Unknown agent', 'No history and no policy entry for this agent id.');
+  }
+  return json(200, agentView(policy, id, history, deps.clock()));
+};
+
+/** `POST /v1/agents/{id}/release`: lifts a quarantine; the next check is evaluated afresh. */
+export const releaseAgent = mutation(
+  'release',
+  async (deps: AdminDeps, request: AdminRequest) => {
+    const id = stateIdOf(request);
+    const released = await deps.store.history.release(id);
+    const reply = released
+      ? json(200, { id, quarantined: false })
+      : problem(409, 'Not quarantined', 'This agent is not quarantined; nothing was changed.');
+    return { target: id, changed: released, reply };
+  },
+  stateIdOf,
+);
+
+/** History is kept under the canonical id, so a did:jwk finds its did:key record. */
+function stateIdOf(request: AdminRequest): string {
+  return canonicalAgentId(request.params[0]!);
+}

@@ -1,0 +1,116 @@
+import sonicBoom from 'sonic-boom';
+import type { Decision } from '../decision/decision.js';
+import type { AuthzRequest } from '../request/authz-request.js';
+import { auditRecord, decisionRecord } from './redact.js';
+
+// sonic-boom is CommonJS: Node sees only its default export, which carries the class.
+const { SonicBoom } = sonicBoom;
+type SonicBoom = InstanceType<typeof SonicBoom>;
+
+/** One admin mutation, as the audit line records it. */
+export interface AuditEntry {
+  /** `token:<fingerprint>` of the bearer token used, or `anonymous`. */
+  readonly actor: string;
+  readonly action: 'revoke' | 'unrevoke' | 'release';
+  readonly target: string;
+  readonly outcome: 'done' | 'no_change' | 'refused';
+}
+
+export interface DecisionLog {
+  /** Denials (and observe-mode would-denials) always; allowed checks when sampled. */
+  decision(request: AuthzRequest, decision: Decision, traceId: string, latencyMs: number): void;
+  audit(entry: AuditEntry): void;
+  /** Flushes what is buffered, waiting at most `timeoutMs` for a slow sink. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface DecisionLogOptions {
+  /** `stdout`, `off`, or a file path (appended to, created with its directory). */
+  readonly destination: string;
+  /** Share of allowed checks written, 0..1. */
+  readonly sampleAllowed: number;
+  /** Called when a line is dropped because the sink is slow or failing. */
+  readonly onDrop: () => void;
+  /** Told once when the sink fails (not per line). */
+  readonly onError: (error: Error) => void;
+  readonly random?: () => number;
+}
+
+/** Lines buffered for a slow sink before new ones are dropped (memory stays bounded). */
+const MAX_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The decision log: JSON lines written asynchronously (sonic-boom, `sync: false`) with a bounded
+ * buffer, so a slow, full or closed sink drops lines instead of slowing or failing checks. The
+ * sampling decision comes before any object is built: an unsampled allow costs one random draw.
+ * Lines hold only the fields redact.ts lets through and are serialised directly (a logger's
+ * path-based redaction would cost more than the check it records).
+ */
+export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
+  if (options.destination === 'off') return offLog;
+  const stream = openStream(options);
+  const random = options.random ?? Math.random;
+  const write = (record: object): void => {
+    try {
+      stream.write(`{"time":"${new Date().toISOString()}",${JSON.stringify(record).slice(1)}\n`);
+    } catch {
+      // A destroyed stream throws; the check must not notice.
+      options.onDrop();
+    }
+  };
+  return {
+    decision(request, decision, traceId, latencyMs) {
+      if (decision.allowed && decision.wouldDeny === undefined) {
+        if (options.sampleAllowed < 1 && random() >= options.sampleAllowed) return;
+      }
+      write(decisionRecord(request, decision, traceId, latencyMs));
+    },
+    audit: (entry) => write(auditRecord(entry)),
+    close: (timeoutMs = 2000) => closeStream(stream, timeoutMs),
+  };
+}
+
+/** Built here rather than by `pino.destination`, whose exit hook throws if the sink never opened. */
+function openStream(options: DecisionLogOptions): SonicBoom {
+  const toStdout = options.destination === 'stdout';
+  const stream = new SonicBoom({
+    ...(toStdout ? { fd: 1 } : { dest: options.destination, mkdir: true }),
+    sync: false,
+    maxLength: MAX_BUFFER_BYTES,
+  });
+  let reported = false;
+  stream.on('drop', () => options.onDrop());
+  stream.on('error', (error: Error) => {
+    if (!reported) options.onError(error);
+    reported = true;
+  });
+  return stream;
+}
+
+async function closeStream(stream: SonicBoom, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const flushed = new Promise<void>((resolve) => {
+    try {
+      stream.flush(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([flushed, late]);
+  clearTimeout(timer);
+  try {
+    stream.end();
+  } catch {
+    // Already closed or never opened: nothing left to flush.
+  }
+}
+
+const offLog: DecisionLog = {
+  decision: () => {},
+  audit: () => {},
+  close: async () => {},
+};

@@ -1,0 +1,29 @@
+/** A reply from the admin API: status, content type and the parsed JSON body (or the text). */
+export interface AdminResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+  readonly text: string;
+}
+
+/** Calls the admin HTTP API of a test app over real HTTP on 127.0.0.1. */
+export async function admin(
+  port: number,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<AdminResponse> {
+  const headers: Record<string, string> = {};
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  const contentType = response.headers.get('content-type') ?? '';
+  const body = contentType.includes('json') && text !== '' ? JSON.parse(text) : {};
+  return { status: response.status, contentType, headers: response.headers, body, text };
+}
