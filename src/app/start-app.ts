@@ -11,9 +11,12 @@ import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { createEngine } from './create-engine.js';
 import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy } from './open-policy.js';
+import { startHttpListener } from './start-http-transport.js';
 
 export interface App {
   readonly grpcPort: number;
+  /** The HTTP ext_authz port, or undefined when `listen.http` is "". */
+  readonly httpPort: number | undefined;
   readonly store: Store;
   readonly policy: PolicySource;
   /** Per-outcome counters of did:web and key directory fetches. */
@@ -42,18 +45,23 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   });
   const check = createEngine(config, { store, policy: () => policy.current(), network }, options);
   const grpc = await startGrpcTransport(config.listen.grpc, check);
+  const http = await startHttpListener(config, check, logger);
   logger.info(
     { grpc: config.listen.grpc, port: grpc.port, networkResolution: config.resolver.network },
     'agent-authz listening',
   );
   return {
     grpcPort: grpc.port,
+    httpPort: http?.port,
     store,
     policy,
     fetchCounters: network.counters,
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
-      await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
+      await Promise.all([
+        grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout }),
+        http?.close(config.shutdown.drainDelay + config.shutdown.timeout),
+      ]);
       policy.close();
       await store.close();
       logger.info('stopped');

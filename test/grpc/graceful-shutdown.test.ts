@@ -46,7 +46,12 @@ describe('the agent-authz process on SIGTERM', () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['bin/agent-authz.js', 'serve', `--listen.grpc=127.0.0.1:${port}`],
+      [
+        'bin/agent-authz.js',
+        'serve',
+        `--listen.grpc=127.0.0.1:${port}`,
+        '--listen.http=127.0.0.1:0',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -24,7 +24,10 @@ export async function startTestApp(
   flags: string[] = [],
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ env: {}, flags: ['--listen.grpc=127.0.0.1:0', ...flags] });
+  const config = loadConfig({
+    env: {},
+    flags: ['--listen.grpc=127.0.0.1:0', '--listen.http=127.0.0.1:0', ...flags],
+  });
   const state = { now: TEST_EPOCH_MS };
   const app = await startApp(config, {
     ...options,
