@@ -1,5 +1,7 @@
 import { check } from './agent/cli/check.js';
+import { didWeb } from './agent/cli/did-web.js';
 import { keygen } from './agent/cli/keygen.js';
+import { request } from './agent/cli/request.js';
 import { sign } from './agent/cli/sign.js';
 import { token } from './agent/cli/token.js';
 import { policyCommand } from './cli/policy-check.js';
@@ -15,6 +17,9 @@ commands:
                                               print RFC 9421 signature headers for a request
   check [--server HOST:PORT] <sign options> URL
                                               sign a request and ask a running server about it
+  request --key FILE [-X METHOD] [-H "N: v"]... [-d BODY] [--token TOKEN] [-i] URL
+                                              send a signed (or DPoP) request and print the response
+  did-web --key FILE --did did:web:HOST[:PATH] print the did.json to host for a key
   policy check FILE                           validate a policy file and print what it means
   token mint --issuer-key FILE --sub SUB --aud AUD [--bind-key FILE | --bind-cert FILE]
              [--scope "a b"] [--ttl 5m]       print a DID-issued token bound to a key or certificate
@@ -27,6 +32,8 @@ const COMMANDS: Record<string, (args: string[]) => void | Promise<void>> = {
   keygen,
   sign,
   check,
+  request,
+  'did-web': didWeb,
   policy: policyCommand,
   token,
 };

@@ -1,30 +1,12 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentFetch, generateAgentKey, mintToken } from '../../src/agent/index.js';
-import { startDemoFront, startEchoUpstream } from '../../src/demo/start-demo-front.js';
+import { useEnvoyLikeFront } from '../support/start-envoy-like-front.js';
 import { useTestApp } from '../support/start-test-app.js';
 import { AUDIENCE, didIssuer } from '../support/token-check.js';
 
 const issuer = didIssuer();
 const server = useTestApp(issuer.flags);
-let echo: Server;
-let front: Server;
-let base: string;
-
-beforeAll(async () => {
-  server.now = Date.now(); // agentFetch signs with the real clock
-  echo = await startEchoUpstream();
-  front = await startDemoFront({
-    checkUrl: `http://127.0.0.1:${server.app.httpPort}`,
-    upstreamUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`,
-  });
-  base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  front?.close();
-  echo?.close();
-});
+const front = useEnvoyLikeFront(server);
 
 /** What the echo upstream saw for a request sent through the Envoy-like front. */
 async function upstreamSaw(response: Response) {
@@ -37,14 +19,14 @@ describe('agentFetch', () => {
     const key = generateAgentKey();
     const send = agentFetch({ key });
     for (let i = 0; i < 3; i++) {
-      const seen = await upstreamSaw(await send(`${base}/orders?page=${i}`));
+      const seen = await upstreamSaw(await send(`${front.base()}/orders?page=${i}`));
       expect(seen).toMatchObject({ 'x-agent-id': key.didKey, 'x-agent-profile': 'signed-request' });
     }
   });
 
   it('covers a string body with content-digest', async () => {
     const key = generateAgentKey({ type: 'p256' });
-    const response = await agentFetch({ key })(`${base}/orders`, {
+    const response = await agentFetch({ key })(`${front.base()}/orders`, {
       method: 'POST',
       body: '{"sku":"A-1"}',
       headers: { 'content-type': 'application/json' },
@@ -62,7 +44,7 @@ describe('agentFetch', () => {
       audience: AUDIENCE,
       bindKey: key.publicJwk,
     });
-    const seen = await upstreamSaw(await agentFetch({ key, token })(`${base}/invoices/7`));
+    const seen = await upstreamSaw(await agentFetch({ key, token })(`${front.base()}/invoices/7`));
     expect(seen).toMatchObject({
       'x-agent-id': 'did:web:agents.example.com:billing',
       'x-agent-profile': 'dpop',
@@ -73,7 +55,7 @@ describe('agentFetch', () => {
   it('refuses a streamed body it cannot digest', async () => {
     const send = agentFetch({ key: generateAgentKey() });
     await expect(
-      send(`${base}/upload`, {
+      send(`${front.base()}/upload`, {
         method: 'POST',
         body: new Blob(['x']),
         duplex: 'half',
