@@ -1,4 +1,5 @@
-import { type AgentKey, generateAgentKey } from '../agent/generate-agent-key.js';
+import type { JsonWebKey } from 'node:crypto';
+import { type AgentKey, agentKeyFromJwk, generateAgentKey } from '../agent/generate-agent-key.js';
 
 /** The audience the demo's tokens are for. */
 export const DEMO_AUDIENCE = 'https://api.demo.example';
@@ -58,4 +59,25 @@ export function demoIssuerFlags(identities: DemoIdentities): string[] {
     `--issuers=${JSON.stringify([{ did: identities.issuer.didKey }])}`,
     `--tokens.audiences=${DEMO_AUDIENCE}`,
   ];
+}
+
+const ROLES = ['issuer', 'billing', 'intern', 'revoked', 'thief'] as const;
+
+/** The identities as JSON (private JWKs): written at demo start, never committed. */
+export function serialiseIdentities(identities: DemoIdentities): string {
+  return JSON.stringify(
+    Object.fromEntries(ROLES.map((role) => [role, identities[role].privateJwk])),
+  );
+}
+
+export function parseIdentities(text: string): DemoIdentities {
+  const jwks = JSON.parse(text) as Record<(typeof ROLES)[number], JsonWebKey>;
+  const key = (role: (typeof ROLES)[number]) => agentKeyFromJwk(jwks[role]);
+  return {
+    issuer: key('issuer'),
+    billing: key('billing'),
+    intern: key('intern'),
+    revoked: key('revoked'),
+    thief: key('thief'),
+  };
 }

@@ -71,7 +71,7 @@ async function proxy(
 }
 
 /** The echo upstream: answers with the method, path and headers it received, as JSON. */
-export function startEchoUpstream(): Promise<Server> {
+export function startEchoUpstream(at: { host: string; port: number } = LOOPBACK): Promise<Server> {
   const server = createServer((incoming, response) => {
     void readAll(incoming).then(() => {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -80,7 +80,7 @@ export function startEchoUpstream(): Promise<Server> {
       );
     });
   });
-  return listen(server);
+  return listen(server, at);
 }
 
 function clientHeaders(incoming: IncomingMessage): Record<string, string | string[]> {
@@ -119,6 +119,8 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function listen(server: Server): Promise<Server> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+const LOOPBACK = { host: '127.0.0.1', port: 0 };
+
+function listen(server: Server, at = LOOPBACK): Promise<Server> {
+  return new Promise((resolve) => server.listen(at.port, at.host, () => resolve(server)));
 }
