@@ -45,13 +45,17 @@ export const OWNED_HEADERS = [
 /**
  * The `x-agent-*` headers Envoy must remove: every one the client sent that we do not set, and
  * every one we own but do not set this time — the latter even when Envoy did not forward it to
- * us (`allowed_headers`), so a client can never forge identity upstream, signed or not.
+ * us (`allowed_headers`), so a client can never forge identity upstream, signed or not —
+ * including spellings with `_` that an upstream may read as `-`.
  */
 export function forgedHeaderNames(inboundNames: Iterable<string>, set: HeaderList): string[] {
   const ours = new Set(set.map(([name]) => name));
   const remove = new Set<string>(OWNED_HEADERS.filter((name) => !ours.has(name)));
   for (const name of inboundNames) {
-    if (name.startsWith(IDENTITY_HEADER_PREFIX) && !ours.has(name)) remove.add(name);
+    // SPEC §4: `_` reads as `-` and case folds (`X_Agent_Id` is removed too): some upstreams
+    // normalise header names that way.
+    const folded = name.toLowerCase().replaceAll('_', '-');
+    if (folded.startsWith(IDENTITY_HEADER_PREFIX) && !ours.has(name)) remove.add(name);
   }
   return [...remove];
 }

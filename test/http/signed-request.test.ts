@@ -115,6 +115,16 @@ describe('a signed request checked over HTTP', () => {
 });
 
 describe('an unsigned request checked over HTTP', () => {
+  it('has identity headers spelt with underscores removed as well', async () => {
+    const answer = await ask({
+      method: 'GET',
+      url: 'https://shop.example.com/',
+      headers: { x_agent_id: 'did:web:bank.example.com', X_Agent_Trust: 'trusted' },
+    });
+    expect(removedHeaders(answer)).toEqual(expect.arrayContaining(['x_agent_id', 'x_agent_trust']));
+    expect(upstreamHeaders(answer)['x-agent-id']).toBeUndefined();
+  });
+
   it('is allowed and tagged unverified, with every forged identity header removed', async () => {
     const answer = await ask({
       method: 'GET',
