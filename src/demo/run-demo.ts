@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { askOverGrpc } from './ask-over-grpc.js';
+import { askOverHttp } from './ask-over-http.js';
 import { demoIssuerFlags, demoPolicy, generateDemoIdentities } from './demo-identities.js';
 import { formatTable } from './print-table.js';
 import { runScenarios } from './run-scenarios.js';
@@ -15,10 +18,14 @@ const BIN = fileURLToPath(new URL('../../bin/agent-authz.js', import.meta.url));
 /**
  * `npm run demo`: the compose demo's scenarios without Docker. Starts the real server (a child
  * process, loopback ports chosen by the OS), an echo upstream and an Envoy-like front calling
- * the HTTP transport, runs the scenarios, prints the table, stops everything. Exit 1 when any
+ * the HTTP transport (`--transport grpc`: the gRPC one), runs the scenarios, prints the table, stops everything. Exit 1 when any
  * scenario did not go as expected.
  */
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { transport: { type: 'string', default: 'http' } } });
+  const transport = values.transport;
+  if (transport !== 'http' && transport !== 'grpc')
+    throw new Error('--transport must be http or grpc');
   const dir = mkdtempSync(join(tmpdir(), 'agent-authz-demo-'));
   const ids = generateDemoIdentities();
   writeFileSync(join(dir, 'policy.yaml'), demoPolicy(ids));
@@ -35,12 +42,16 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const servers: Server[] = [];
+  const closers: Array<() => void> = [];
   try {
-    const httpPort = await httpPortOf(server);
+    const ports = await listeningPorts(server);
+    const grpc = transport === 'grpc' ? askOverGrpc(`127.0.0.1:${ports.grpc}`) : undefined;
+    if (grpc !== undefined) closers.push(grpc.close);
+    const authorize = grpc ?? askOverHttp(`http://127.0.0.1:${ports.http}`);
     const echo = await startEchoUpstream();
     servers.push(echo);
     const front = await startDemoFront({
-      checkUrl: `http://127.0.0.1:${httpPort}`,
+      authorize,
       upstreamUrl: `http://127.0.0.1:${portOf(echo)}`,
     });
     servers.push(front);
@@ -49,23 +60,31 @@ async function main(): Promise<void> {
     process.exitCode = results.every((result) => result.ok) ? 0 : 1;
   } finally {
     for (const running of servers) running.close();
+    for (const close of closers) close();
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The HTTP transport's port, read from the server's start log (JSON lines on stdout). */
-function httpPortOf(child: ChildProcess): Promise<number> {
+/** The transports' ports, read from the server's start log (JSON lines on stdout). */
+function listeningPorts(child: ChildProcess): Promise<{ grpc: number; http: number }> {
+  const ports: { grpc?: number; http?: number } = {};
   return new Promise((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => reject(new Error('agent-authz did not start in 30 s')), 30_000);
     child.once('exit', (code) => reject(new Error(`agent-authz exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
-      for (const line of buffered.split('\n')) {
-        if (!line.includes('HTTP ext_authz listening')) continue;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'agent-authz listening') ports.grpc = entry.port;
+        if (entry.msg === 'HTTP ext_authz listening') ports.http = entry.port;
+      }
+      if (ports.grpc !== undefined && ports.http !== undefined) {
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { port: number }).port);
+        resolve({ grpc: ports.grpc, http: ports.http });
       }
     });
   });

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import { OWNED_HEADERS } from '../decision/upstream-headers.js';
-import { HEADERS_TO_REMOVE } from '../transport/http/to-http-response.js';
 
-/** Headers a denied client gets, as envoy/envoy-http.yaml's allowed_client_headers say. */
-const CLIENT_HEADERS = ['content-type', 'www-authenticate', 'accept-signature', 'retry-after'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+export type HeaderRecord = Record<string, string | string[]>;
 
 interface Answer {
   readonly status: number;
@@ -13,14 +11,32 @@ interface Answer {
   readonly body: Buffer;
 }
 
+/** What the ext_authz service said about one request, whichever transport asked. */
+export type Verdict =
+  | { readonly allowed: true; readonly set: Record<string, string>; readonly remove: string[] }
+  | {
+      readonly allowed: false;
+      readonly status: number;
+      readonly headers: HeaderRecord;
+      readonly body: Buffer;
+    };
+
+/** Asks agent-authz about a request: method, path with query, client headers, body. */
+export type Authorizer = (
+  method: string,
+  target: string,
+  headers: HeaderRecord,
+  body: Buffer,
+) => Promise<Verdict>;
+
 /**
- * A stand-in for Envoy in HTTP ext_authz mode, for `npm run demo`: buffers the request, asks
- * agent-authz's HTTP transport (`checkUrl`, like `http_service`), and on 200 forwards to
- * `upstreamUrl` with the identity headers set and the listed ones removed; otherwise returns
- * the denial. It mirrors envoy/envoy-http.yaml; it is not a proxy to deploy.
+ * A stand-in for Envoy's ext_authz filter, for `npm run demo`: buffers the request, asks
+ * agent-authz (`authorize`, over HTTP or gRPC), and when allowed forwards to `upstreamUrl` with
+ * the identity headers set and the listed ones removed; otherwise returns the denial. It mirrors
+ * envoy/envoy-*.yaml; it is not a proxy to deploy.
  */
 export function startDemoFront(options: {
-  checkUrl: string;
+  authorize: Authorizer;
   upstreamUrl: string;
 }): Promise<Server> {
   const server = createServer((incoming, response) => {
@@ -40,34 +56,18 @@ export function startDemoFront(options: {
 
 async function proxy(
   incoming: IncomingMessage,
-  options: { checkUrl: string; upstreamUrl: string },
+  options: { authorize: Authorizer; upstreamUrl: string },
 ): Promise<Answer> {
   const body = await readAll(incoming);
   const headers = clientHeaders(incoming);
   headers['x-forwarded-proto'] = 'http';
   headers['x-request-id'] = randomUUID();
-  const check = await send(
-    `${options.checkUrl}${incoming.url}`,
-    incoming.method ?? 'GET',
-    headers,
-    body,
-  );
-  if (check.status !== 200) {
-    const allowed = Object.fromEntries(
-      CLIENT_HEADERS.filter((name) => check.headers[name] !== undefined).map((name) => [
-        name,
-        check.headers[name],
-      ]),
-    );
-    return { status: check.status, headers: allowed, body: check.body };
-  }
-  const removals = String(check.headers[HEADERS_TO_REMOVE] ?? '').split(',');
-  for (const name of removals) delete headers[name.trim()];
-  for (const name of OWNED_HEADERS) {
-    const value = check.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return send(`${options.upstreamUrl}${incoming.url}`, incoming.method ?? 'GET', headers, body);
+  const method = incoming.method ?? 'GET';
+  const verdict = await options.authorize(method, incoming.url ?? '/', headers, body);
+  if (!verdict.allowed) return verdict;
+  for (const name of verdict.remove) delete headers[name];
+  Object.assign(headers, verdict.set);
+  return send(`${options.upstreamUrl}${incoming.url}`, method, headers, body);
 }
 
 /** The echo upstream: answers with the method, path and headers it received, as JSON. */
@@ -83,8 +83,8 @@ export function startEchoUpstream(at: { host: string; port: number } = LOOPBACK)
   return listen(server, at);
 }
 
-function clientHeaders(incoming: IncomingMessage): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
+function clientHeaders(incoming: IncomingMessage): HeaderRecord {
+  const headers: HeaderRecord = {};
   for (const [name, lines] of Object.entries(incoming.headersDistinct)) {
     if (lines !== undefined && !HOP_BY_HOP.has(name))
       headers[name] = lines.length === 1 ? lines[0]! : lines;
@@ -92,7 +92,7 @@ function clientHeaders(incoming: IncomingMessage): Record<string, string | strin
   return headers;
 }
 
-function send(
+export function send(
   url: string,
   method: string,
   headers: Record<string, string | string[]>,

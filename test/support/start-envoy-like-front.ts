@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { askOverHttp } from '../../src/demo/ask-over-http.js';
 import { startDemoFront, startEchoUpstream } from '../../src/demo/start-demo-front.js';
 import type { TestApp } from './start-test-app.js';
 
@@ -17,7 +18,7 @@ export function useEnvoyLikeFront(server: TestApp): { base(): string } {
     const echo = await startEchoUpstream();
     servers.push(echo);
     const front = await startDemoFront({
-      checkUrl: `http://127.0.0.1:${server.app.httpPort}`,
+      authorize: askOverHttp(`http://127.0.0.1:${server.app.httpPort}`),
       upstreamUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`,
     });
     servers.push(front);
