@@ -1,5 +1,7 @@
 import { check } from './agent/cli/check.js';
+import { didWeb } from './agent/cli/did-web.js';
 import { keygen } from './agent/cli/keygen.js';
+import { request } from './agent/cli/request.js';
 import { sign } from './agent/cli/sign.js';
 import { token } from './agent/cli/token.js';
 import { policyCommand } from './cli/policy-check.js';
@@ -13,6 +15,8 @@ commands:
   keygen     create an agent key (did:key / did:jwk)
   sign       print RFC 9421 signature headers for a request
   check      sign a request and ask a running server about it, as Envoy would
+  request    send a signed (or DPoP) request and print the response, like curl
+  did-web    print the did.json to host for a key
   policy     policy check FILE: validate a policy file and print what it means
   token      token mint | token proof: DID-issued bound tokens and DPoP proofs
 
@@ -24,6 +28,8 @@ const COMMANDS: Record<string, Command> = {
   keygen,
   sign,
   check,
+  request,
+  'did-web': didWeb,
   policy: policyCommand,
   token,
 };

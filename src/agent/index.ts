@@ -1,6 +1,7 @@
 /** The agent-side SDK: what an agent needs to present a verifiable identity. */
 
 export { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+export { type AgentFetch, type AgentFetchOptions, agentFetch } from './agent-fetch.js';
 export { createDpopProof, type DpopProofInput } from './create-dpop-proof.js';
 export { type DidWebDocumentOptions, didWebDocument } from './did-web-document.js';
 export {

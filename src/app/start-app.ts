@@ -15,12 +15,15 @@ import { instrumentStore } from './instrument-store.js';
 import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy } from './open-policy.js';
 import { startAdmin } from './start-admin.js';
+import { startHttpListener } from './start-http-transport.js';
 import { startTelemetry } from './start-telemetry.js';
 
 export interface App {
   readonly grpcPort: number;
   /** The admin HTTP port actually bound. */
   readonly adminPort: number;
+  /** The HTTP ext_authz port, or undefined when `listen.http` is "". */
+  readonly httpPort: number | undefined;
   readonly store: Store;
   readonly policy: PolicySource;
   readonly metrics: Metrics;
@@ -75,6 +78,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     listenersUp: () => serving,
     logger,
   });
+  const http = await startHttpListener(config, check, logger);
   logger.info(
     {
       grpc: config.listen.grpc,
@@ -88,6 +92,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   return {
     grpcPort: grpc.port,
     adminPort: admin.port,
+    httpPort: http?.port,
     store,
     policy: policy.source,
     metrics: telemetry.metrics,
@@ -96,7 +101,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     shutdown: async () => {
       logger.info('draining: health NOT_SERVING, finishing in-flight checks');
       serving = false;
-      await grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout });
+      await Promise.all([
+        grpc.drain({ delayMs: config.shutdown.drainDelay, timeoutMs: config.shutdown.timeout }),
+        http?.close(config.shutdown.drainDelay + config.shutdown.timeout),
+      ]);
       await admin.close();
       policy.source.close();
       await store.close();

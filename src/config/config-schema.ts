@@ -28,8 +28,13 @@ export const configSchema = z
         admin: hostPort
           .prefault('127.0.0.1:9193')
           .describe('admin HTTP listener (health, /metrics, /v1 API); keep it on loopback'),
+        http: hostPort
+          .or(z.literal(''))
+          .prefault('0.0.0.0:9192')
+          .describe('Envoy HTTP ext_authz listener (http_service); "" turns it off'),
       })
       .prefault({}),
+    http: httpTransportSchema(),
     policy: z
       .string()
       .min(1)
@@ -190,6 +195,30 @@ function checkIssuers(
       });
     }
   });
+}
+
+/** How the HTTP ext_authz transport reads Envoy's check requests (docs/deploy.md). */
+function httpTransportSchema() {
+  return z
+    .strictObject({
+      pathPrefix: z
+        .string()
+        .regex(/^(\/[^?#]*[^/?#])?$/, 'expected "" or a path like /authz (no trailing slash)')
+        .prefault('')
+        .describe('Envoy http_service.path_prefix: removed from the path before the check'),
+      forwardedClientCert: z
+        .boolean()
+        .prefault(false)
+        .describe(
+          'take the peer SPIFFE id and certificate from x-forwarded-client-cert; only when Envoy sanitises it (SANITIZE_SET)',
+        ),
+      maxBodyBytes: z
+        .int()
+        .positive()
+        .prefault(1_048_576)
+        .describe('largest forwarded body read; a larger check request is answered 413'),
+    })
+    .prefault({});
 }
 
 /**

@@ -51,6 +51,7 @@ describe('the agent-authz process on SIGTERM', () => {
         'serve',
         `--listen.grpc=127.0.0.1:${port}`,
         '--listen.admin=127.0.0.1:0',
+        '--listen.http=127.0.0.1:0',
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],

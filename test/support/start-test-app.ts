@@ -31,6 +31,7 @@ export async function startTestApp(
     flags: [
       '--listen.grpc=127.0.0.1:0',
       '--listen.admin=127.0.0.1:0',
+      '--listen.http=127.0.0.1:0',
       '--telemetry.decision-log=off',
       ...flags,
     ],
