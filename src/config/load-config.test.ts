@@ -412,8 +412,11 @@ describe('the resolver section', () => {
 
   it('refuses a cache budget that could not hold four of the largest documents', () => {
     expect(loadError({ flags: ['--resolver.cache-bytes=200000'] }).message).toContain(
-      'resolver.maxBytes: must be at most a quarter of resolver.cacheBytes',
+      'resolver.cacheBytes: must be at least four times resolver.maxBytes',
     );
+    expect(
+      loadError({ flags: ['--resolver.cache-bytes=200000', '--resolver.max-bytes=60000'] }).message,
+    ).toContain('resolver.maxBytes: must be at most a quarter of resolver.cacheBytes');
   });
 
   it('refuses an allowed host that is not a host name pattern', () => {

@@ -18,7 +18,7 @@ let did: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'agent-authz-request-'));
   keyFile = join(dir, 'agent.json');
-  did = (JSON.parse((await cli('keygen', '--out', keyFile)).stdout) as { did: string }).did;
+  did = (JSON.parse((await cli('keygen', '--out', keyFile)).stdout) as { didKey: string }).didKey;
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

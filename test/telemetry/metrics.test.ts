@@ -84,7 +84,7 @@ describe('GET /metrics', () => {
     expect(metrics.families.get('agent_authz_build_info')?.metrics[0]?.labels).toMatchObject({
       version: '0.1.0',
     });
-    expect(metrics.families.get('agent_authz_fetches_total')?.metrics).toHaveLength(12);
+    expect(metrics.families.get('agent_authz_fetches_total')?.metrics).toHaveLength(13);
     expect(metrics.value('agent_authz_policy_reloads_total', { result: 'rejected' })).toBe(0);
     expect(metrics.families.get('process_cpu_user_seconds_total')?.type).toBe('COUNTER');
     expect(metrics.families.get('agent_authz_check_duration_seconds')?.type).toBe('HISTOGRAM');
