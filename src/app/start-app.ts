@@ -4,11 +4,11 @@ import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
-import { createMemoryStore } from '../store/memory/create-memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { createEngine } from './create-engine.js';
+import { createStore } from './create-store.js';
 import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy } from './open-policy.js';
 
@@ -32,7 +32,7 @@ export interface AppOptions {
 /** The composition root: builds the store, resolver and engine, then the transports. */
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const store = createMemoryStore(config.store.memory);
+  const store = createStore(config, logger);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {

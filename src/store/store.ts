@@ -64,6 +64,11 @@ export interface HistoryStore {
   recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void>;
   /** Lifts a quarantine; false when the agent was not quarantined. */
   release(agentId: string): Promise<boolean>;
+  /** Agents with a history, ordered by id, starting after the `after` cursor (exclusive). */
+  list(options: { after?: string; limit: number }): Promise<{
+    agents: Array<{ id: string; history: AgentHistory }>;
+    next?: string;
+  }>;
 }
 
 /** Revoked agent ids, key ids and token ids, beside those the policy file lists. */
@@ -71,6 +76,7 @@ export interface RevocationStore {
   revoke(id: string): Promise<void>;
   unrevoke(id: string): Promise<boolean>;
   anyRevoked(ids: readonly string[]): Promise<boolean>;
+  list(): Promise<string[]>;
 }
 
 export type RateDecision =
@@ -87,10 +93,12 @@ export interface RateLimiter {
 }
 
 export interface Store {
-  readonly kind: 'memory';
+  readonly kind: 'memory' | 'redis';
   readonly replay: ReplayStore;
   readonly history: HistoryStore;
   readonly revocations: RevocationStore;
   readonly rateLimiter: RateLimiter;
+  /** Resolves when the store can answer; rejects when it is unreachable (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     history: new MemoryHistoryStore(options.maxAgents),
     revocations: new MemoryRevocationStore(),
     rateLimiter: new MemoryRateLimiter(options.maxAgents),
+    ping: async () => {},
     close: async () => {},
   };
 }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { pageAgentIds } from '../page-agent-ids.js';
 import {
   type AgentHistory,
   type DriftEvent,
@@ -91,6 +92,19 @@ export class MemoryHistoryStore implements HistoryStore {
     if (binding === undefined || !binding.quarantined) return false;
     binding.quarantined = false;
     return true;
+  }
+
+  async list(options: { after?: string; limit: number }): Promise<{
+    agents: Array<{ id: string; history: AgentHistory }>;
+    next?: string;
+  }> {
+    const page = pageAgentIds([...this.#activity.keys(), ...this.#bindings.keys()], options);
+    const agents: Array<{ id: string; history: AgentHistory }> = [];
+    for (const id of page.ids) {
+      const history = await this.get(id);
+      if (history !== undefined) agents.push({ id, history });
+    }
+    return page.next === undefined ? { agents } : { agents, next: page.next };
   }
 
   #binding(agentId: string): Binding {

@@ -15,4 +15,8 @@ export class MemoryRevocationStore implements RevocationStore {
   async anyRevoked(ids: readonly string[]): Promise<boolean> {
     return this.#revoked.size > 0 && ids.some((id) => this.#revoked.has(id));
   }
+
+  async list(): Promise<string[]> {
+    return [...this.#revoked].sort();
+  }
 }

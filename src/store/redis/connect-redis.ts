@@ -1,0 +1,118 @@
+import { createClient, createCluster } from '@redis/client';
+import type { LuaScript } from './redis-scripts.js';
+
+/** What the Redis store sends, the same for one server and for a Redis Cluster. */
+export interface RedisLink {
+  /** A command whose routing key (in a cluster) is `key`; undefined: any node. */
+  send(key: string | undefined, args: string[]): Promise<unknown>;
+  /** Runs a script by hash, loading it once when Redis does not know it (NOSCRIPT). */
+  script(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /** Delivers every message published on `channel`; resubscribes after a reconnect. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RedisConnectOptions {
+  readonly url: string;
+  readonly cluster: boolean;
+  readonly connectTimeoutMs: number;
+  /** Told of connection errors and reconnects (the caller rate-limits its logging). */
+  readonly onError: (error: Error) => void;
+}
+
+/** Exponential backoff from 50 ms to 2 s, with jitter so replicas do not reconnect in step. */
+export function reconnectDelayMs(retries: number): number {
+  return Math.min(50 * 2 ** Math.min(retries, 10), 2000) + Math.floor(Math.random() * 100);
+}
+
+/**
+ * Opens the connections. Commands fail at once while disconnected (no offline queue: a check
+ * must not wait for a reconnect); the client reconnects in the background with backoff.
+ */
+export function connectRedis(options: RedisConnectOptions): RedisLink {
+  const socket = { connectTimeout: options.connectTimeoutMs, reconnectStrategy: reconnectDelayMs };
+  return options.cluster ? clusterLink(options, socket) : clientLink(options, socket);
+}
+
+type Socket = { connectTimeout: number; reconnectStrategy: (retries: number) => number };
+
+function clientLink(options: RedisConnectOptions, socket: Socket): RedisLink {
+  const client = createClient({ url: options.url, socket, disableOfflineQueue: true });
+  const subscriber = client.duplicate({ disableOfflineQueue: false });
+  for (const each of [client, subscriber]) {
+    each.on('error', options.onError);
+    each.connect().catch(options.onError);
+  }
+  const send = (_key: string | undefined, args: string[]) => client.sendCommand(args);
+  return {
+    send,
+    script: (script, keys, args) => runScript(send, script, keys, args),
+    subscribe: (channel, listener) => subscriber.subscribe(channel, listener),
+    close: () => closeAll([client, subscriber]),
+  };
+}
+
+function clusterLink(options: RedisConnectOptions, socket: Socket): RedisLink {
+  const url = new URL(options.url);
+  const cluster = createCluster({
+    rootNodes: [{ url: options.url }],
+    defaults: {
+      ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+      ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+      socket: url.protocol === 'rediss:' ? { ...socket, tls: true } : socket,
+      disableOfflineQueue: true,
+    },
+  });
+  cluster.on('error', options.onError);
+  connectWithRetry(() => cluster.connect(), options.onError);
+  const send = (key: string | undefined, args: string[]) => cluster.sendCommand(key, false, args);
+  return {
+    send,
+    script: (script, keys, args) => runScript(send, script, keys, args),
+    subscribe: (channel, listener) => cluster.subscribe(channel, listener),
+    close: () => closeAll([cluster]),
+  };
+}
+
+/** A cluster's first connect does not retry by itself: keep trying in the background. */
+function connectWithRetry(connect: () => Promise<unknown>, onError: (error: Error) => void): void {
+  let retries = 0;
+  const attempt = (): void => {
+    connect().catch((error: Error) => {
+      onError(error);
+      setTimeout(attempt, reconnectDelayMs(retries++)).unref();
+    });
+  };
+  attempt();
+}
+
+async function runScript(
+  send: RedisLink['send'],
+  script: LuaScript,
+  keys: string[],
+  args: string[],
+): Promise<unknown> {
+  const tail = [String(keys.length), ...keys, ...args];
+  try {
+    return await send(keys[0], ['EVALSHA', script.sha1, ...tail]);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return send(keys[0], ['EVAL', script.source, ...tail]);
+  }
+}
+
+/** Closes gracefully, or drops the sockets when Redis does not answer within a second. */
+async function closeAll(clients: Array<{ close(): Promise<void>; destroy(): void }>) {
+  await Promise.all(
+    clients.map(async (client) => {
+      const timer = setTimeout(() => client.destroy(), 1000);
+      try {
+        await client.close();
+      } catch {
+        client.destroy();
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+}
