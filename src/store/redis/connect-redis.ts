@@ -105,13 +105,21 @@ async function runScript(
 async function closeAll(clients: Array<{ close(): Promise<void>; destroy(): void }>) {
   await Promise.all(
     clients.map(async (client) => {
-      const timer = setTimeout(() => client.destroy(), 1000);
+      let timer: NodeJS.Timeout | undefined;
+      const closed = client.close().then(
+        () => true,
+        () => false,
+      );
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), 1000);
+      });
+      const graceful = await Promise.race([closed, late]);
+      clearTimeout(timer);
+      if (graceful) return;
       try {
-        await client.close();
-      } catch {
         client.destroy();
-      } finally {
-        clearTimeout(timer);
+      } catch {
+        // Already closed.
       }
     }),
   );

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger.js';
+import { redactRedisUrl, reportRepeatedErrors } from '../report-store-errors.js';
 import type { Store } from '../store.js';
 import { connectRedis } from './connect-redis.js';
 import { RedisCalls } from './guard-redis-calls.js';
@@ -8,7 +8,6 @@ import { redisKeys } from './redis-keys.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { RedisRevocationStore } from './redis-revocation-store.js';
-import { redactRedisUrl, reportRedisErrors } from './report-redis-errors.js';
 import { createStateSync } from './sync-redis-state.js';
 
 export interface RedisStoreOptions {
@@ -36,10 +35,10 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
     url: options.url,
     cluster: options.cluster,
     connectTimeoutMs: options.connectTimeoutMs,
-    onError: reportRedisErrors(logger, 'Redis connection error; reconnecting with backoff'),
+    onError: reportRepeatedErrors(logger, 'Redis connection error; reconnecting with backoff'),
   });
   const calls = new RedisCalls(link, options);
-  const onError = reportRedisErrors(logger, 'Redis call failed');
+  const onError = reportRepeatedErrors(logger, 'Redis call failed');
   const revocations = new RedisRevocationStore(calls, keys);
   const announce = (agentId: string) => {
     calls
@@ -57,7 +56,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
       revocations.apply(operation, id);
     })
     .catch(onError);
-  const sync = createStateSync({ calls, keys, revocations, runId: randomUUID(), logger, onError });
+  const sync = createStateSync({ calls, keys, revocations, logger, onError });
   void sync();
   const timer = setInterval(sync, options.resyncIntervalMs);
   timer.unref();

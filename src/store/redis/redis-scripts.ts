@@ -105,7 +105,7 @@ return changed
 `);
 
 /**
- * KEYS: run marker, revocation set; ARGV[1] this process's run id. Sets the marker when it is
+ * KEYS: run marker, revocation set; ARGV[1] a fresh random marker. Sets it when it is
  * missing (an empty or restarted Redis) and returns {previous marker or false, members}.
  */
 export const SYNC_STATE = lua(`

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger.js';
 import type { RedisCalls } from './guard-redis-calls.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -8,8 +9,6 @@ export interface StateSyncDeps {
   readonly calls: RedisCalls;
   readonly keys: RedisKeys;
   readonly revocations: RedisRevocationStore;
-  /** This process's run id, written as the marker when Redis holds none. */
-  readonly runId: string;
   readonly logger: Logger;
   readonly onError: (error: unknown) => void;
 }
@@ -22,8 +21,8 @@ const DATA_LOSS_ADVICE =
   'replication, re-apply quarantines, and review requests accepted since the restart.';
 
 /**
- * One resync: loads the revocation set into the mirror and checks the run marker. The marker
- * is written once into an empty Redis; seeing it vanish or change means Redis lost its data,
+ * One resync: loads the revocation set into the mirror and checks the run marker. A random
+ * marker is written into a Redis that holds none; seeing it vanish or change means Redis lost its data,
  * which is logged with what the operator should do.
  */
 export function createStateSync(deps: StateSyncDeps): () => Promise<void> {
@@ -31,10 +30,12 @@ export function createStateSync(deps: StateSyncDeps): () => Promise<void> {
   return async () => {
     try {
       const changes = deps.revocations.changes;
+      // A new value each time: a marker rewritten after a loss never equals the one known.
+      const candidate = randomUUID();
       const [previous, members] = (await deps.calls.run((link) =>
-        link.script(SYNC_STATE, [deps.keys.marker, deps.keys.revoked], [deps.runId]),
+        link.script(SYNC_STATE, [deps.keys.marker, deps.keys.revoked], [candidate]),
       )) as [string | null, string[]];
-      const run = previous ?? deps.runId;
+      const run = previous ?? candidate;
       if (knownRun === undefined && previous === null) {
         deps.logger.info('Redis holds no agent-authz state yet: first start, or Redis was emptied');
       }

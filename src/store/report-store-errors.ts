@@ -1,10 +1,10 @@
-import type { Logger } from '../../telemetry/logger.js';
+import type { Logger } from '../telemetry/logger.js';
 
 /**
- * A logger for Redis failures that repeat (every command fails while Redis is down): the first
+ * A logger for store failures that repeat (every Redis command fails while Redis is down): the first
  * is logged at once, the rest counted and summarised at most once per `intervalMs`.
  */
-export function reportRedisErrors(
+export function reportRepeatedErrors(
   logger: Logger,
   message: string,
   intervalMs = 10_000,
