@@ -6,12 +6,17 @@ import { reportRepeatedErrors } from '../store/report-store-errors.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 
+/** How long start waits for the store to answer before listening anyway. */
+const READY_WAIT_MS = 5000;
+
 /**
  * The store the config names — Redis when `store.redis` is set, else memory — failing open
- * where `onStoreError: allow` says so.
+ * where `onStoreError: allow` says so. Waits (bounded) until the store answers, so a new
+ * replica or restarted worker does not deny its first checks while it connects.
  */
-export function createStore(config: Config, logger: Logger): Store {
+export async function createStore(config: Config, logger: Logger): Promise<Store> {
   const store = openStore(config, logger);
+  await untilStoreAnswers(store, logger);
   if (config.onStoreError === 'deny') return store;
   const report = reportRepeatedErrors(
     logger,
@@ -38,4 +43,19 @@ function openStore(config: Config, logger: Logger): Store {
     },
     logger,
   );
+}
+
+async function untilStoreAnswers(store: Store, logger: Logger): Promise<void> {
+  const deadline = performance.now() + READY_WAIT_MS;
+  for (;;) {
+    try {
+      return await store.ping();
+    } catch {
+      if (performance.now() > deadline) {
+        logger.warn('the store does not answer yet: checks that need it are denied until it does');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }

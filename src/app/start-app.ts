@@ -32,7 +32,7 @@ export interface AppOptions {
 /** The composition root: builds the store, resolver and engine, then the transports. */
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const store = createStore(config, logger);
+  const store = await createStore(config, logger);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {

@@ -1,6 +1,7 @@
 import { startApp } from '../app/start-app.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
+import { isSupervisor, superviseWorkers } from './supervise-workers.js';
 
 /**
  * `agent-authz serve [--config FILE] [--field=value …]`: load and validate the config, start the
@@ -14,6 +15,7 @@ export async function serve(args: readonly string[]): Promise<void> {
     flags,
   });
   const logger = createLogger(config.log.level);
+  if (isSupervisor(config)) return superviseWorkers(config, logger);
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -18,6 +18,8 @@ export interface RedisConnectOptions {
   readonly connectTimeoutMs: number;
   /** Told of connection errors and reconnects (the caller rate-limits its logging). */
   readonly onError: (error: Error) => void;
+  /** Called each time the command connection is (re)established. */
+  readonly onReady: () => void;
 }
 
 /** Exponential backoff from 50 ms to 2 s, with jitter so replicas do not reconnect in step. */
@@ -39,6 +41,7 @@ type Socket = { connectTimeout: number; reconnectStrategy: (retries: number) => 
 function clientLink(options: RedisConnectOptions, socket: Socket): RedisLink {
   const client = createClient({ url: options.url, socket, disableOfflineQueue: true });
   const subscriber = client.duplicate({ disableOfflineQueue: false });
+  client.on('ready', options.onReady);
   for (const each of [client, subscriber]) {
     each.on('error', options.onError);
     each.connect().catch(options.onError);
@@ -64,6 +67,7 @@ function clusterLink(options: RedisConnectOptions, socket: Socket): RedisLink {
     },
   });
   cluster.on('error', options.onError);
+  cluster.on('connect', options.onReady);
   connectWithRetry(() => cluster.connect(), options.onError);
   const send = (key: string | undefined, args: string[]) => cluster.sendCommand(key, false, args);
   return {

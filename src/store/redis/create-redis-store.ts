@@ -31,11 +31,14 @@ export interface RedisStoreOptions {
  */
 export function createRedisStore(options: RedisStoreOptions, logger: Logger): Store {
   const keys = redisKeys(options.keyPrefix);
+  let sync = async (): Promise<void> => {};
   const link = connectRedis({
     url: options.url,
     cluster: options.cluster,
     connectTimeoutMs: options.connectTimeoutMs,
     onError: reportRepeatedErrors(logger, 'Redis connection error; reconnecting with backoff'),
+    // Resync at once on every (re)connect: messages published while away were missed.
+    onReady: () => void sync(),
   });
   const calls = new RedisCalls(link, options);
   const onError = reportRepeatedErrors(logger, 'Redis call failed');
@@ -56,8 +59,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
       revocations.apply(operation, id);
     })
     .catch(onError);
-  const sync = createStateSync({ calls, keys, revocations, logger, onError });
-  void sync();
+  sync = createStateSync({ calls, keys, revocations, logger, onError });
   const timer = setInterval(sync, options.resyncIntervalMs);
   timer.unref();
   logger.info(
