@@ -9,6 +9,8 @@ import type { Store } from '../../src/store/store.js';
 
 /** The shared Redis every helper's tests use; each test run keys under its own prefix. */
 export const SHARED_REDIS_URL = process.env.AGENT_AUTHZ_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+/** Set by scripts/redis-cluster.sh: the url is a node of a Redis Cluster. */
+const SHARED_REDIS_CLUSTER = process.env.AGENT_AUTHZ_TEST_REDIS_CLUSTER === '1';
 
 export function uniquePrefix(): string {
   return `agent-authz-test:${randomUUID()}:`;
@@ -17,7 +19,8 @@ export function uniquePrefix(): string {
 export function redisStoreOptions(overrides: Partial<RedisStoreOptions> = {}): RedisStoreOptions {
   return {
     url: SHARED_REDIS_URL,
-    cluster: false,
+    // A test's own redis-server (an overriding url) is standalone.
+    cluster: SHARED_REDIS_CLUSTER && overrides.url === undefined,
     keyPrefix: uniquePrefix(),
     timeoutMs: 1000,
     connectTimeoutMs: 1000,
@@ -51,6 +54,8 @@ export async function untilReady(store: Store, ms = 5000): Promise<void> {
 
 /** Deletes every key under `prefix` (tests clean up what they wrote to the shared Redis). */
 export async function deleteRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<void> {
+  // A cluster's nodes are dropped whole by scripts/redis-cluster.sh.
+  if (SHARED_REDIS_CLUSTER && url === SHARED_REDIS_URL) return;
   const client = createClient({ url });
   await client.connect();
   for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {

@@ -68,28 +68,45 @@ function clusterLink(options: RedisConnectOptions, socket: Socket): RedisLink {
   });
   cluster.on('error', options.onError);
   cluster.on('connect', options.onReady);
-  connectWithRetry(() => cluster.connect(), options.onError);
+  const connected = connectWithRetry(() => cluster.connect(), options.onError);
   const send = (key: string | undefined, args: string[]) => cluster.sendCommand(key, false, args);
   return {
     send,
     script: (script, keys, args) => runScript(send, script, keys, args),
-    subscribe: (channel, listener) => cluster.subscribe(channel, listener),
+    // Subscribing needs the topology: wait for the first connect.
+    subscribe: (channel, listener) => connected.then(() => cluster.subscribe(channel, listener)),
     close: () => closeAll([cluster]),
   };
 }
 
 /** A cluster's first connect does not retry by itself: keep trying in the background. */
-function connectWithRetry(connect: () => Promise<unknown>, onError: (error: Error) => void): void {
-  let retries = 0;
-  const attempt = (): void => {
-    connect().catch((error: Error) => {
-      onError(error);
-      setTimeout(attempt, reconnectDelayMs(retries++)).unref();
-    });
-  };
-  attempt();
+function connectWithRetry(
+  connect: () => Promise<unknown>,
+  onError: (error: Error) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let retries = 0;
+    const attempt = (): void => {
+      connect().then(
+        () => resolve(),
+        (error: Error) => {
+          onError(error);
+          setTimeout(attempt, reconnectDelayMs(retries++)).unref();
+        },
+      );
+    };
+    attempt();
+  });
 }
 
+/** Scripts sent whole at least once by this process (Redis then caches them by hash). */
+const sentWhole = new Set<string>();
+
+/**
+ * EVAL the first time (so the call is not split in two, which could let a later command
+ * overtake it), EVALSHA after; NOSCRIPT (a restarted Redis, another cluster node) falls back to
+ * EVAL.
+ */
 async function runScript(
   send: RedisLink['send'],
   script: LuaScript,
@@ -97,6 +114,11 @@ async function runScript(
   args: string[],
 ): Promise<unknown> {
   const tail = [String(keys.length), ...keys, ...args];
+  if (!sentWhole.has(script.sha1)) {
+    const reply = await send(keys[0], ['EVAL', script.source, ...tail]);
+    sentWhole.add(script.sha1);
+    return reply;
+  }
   try {
     return await send(keys[0], ['EVALSHA', script.sha1, ...tail]);
   } catch (error) {
