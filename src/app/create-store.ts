@@ -1,7 +1,6 @@
 import type { Config } from '../config/config-schema.js';
 import { failOpenStore } from '../store/fail-open-store.js';
 import { createMemoryStore } from '../store/memory/create-memory-store.js';
-import { createRedisStore } from '../store/redis/create-redis-store.js';
 import { reportRepeatedErrors } from '../store/report-store-errors.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -15,7 +14,7 @@ const READY_WAIT_MS = 5000;
  * replica or restarted worker does not deny its first checks while it connects.
  */
 export async function createStore(config: Config, logger: Logger): Promise<Store> {
-  const store = openStore(config, logger);
+  const store = await openStore(config, logger);
   await untilStoreAnswers(store, logger);
   if (config.onStoreError === 'deny') return store;
   const report = reportRepeatedErrors(
@@ -27,9 +26,11 @@ export async function createStore(config: Config, logger: Logger): Promise<Store
   );
 }
 
-function openStore(config: Config, logger: Logger): Store {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   const redis = config.store.redis;
   if (redis === undefined) return createMemoryStore(config.store.memory);
+  // Loaded only when used: the memory store's processes never load the Redis client.
+  const { createRedisStore } = await import('../store/redis/create-redis-store.js');
   return createRedisStore(
     {
       url: redis.url,
