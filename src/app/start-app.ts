@@ -5,13 +5,13 @@ import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
-import { createMemoryStore } from '../store/memory/create-memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { createEngine } from './create-engine.js';
 import { instrumentStore } from './instrument-store.js';
+import { createStore } from './create-store.js';
 import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy } from './open-policy.js';
 import { startAdmin } from './start-admin.js';
@@ -48,7 +48,7 @@ export interface AppOptions {
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const rawStore = createMemoryStore(config.store.memory);
+  const rawStore = await createStore(config, logger);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {

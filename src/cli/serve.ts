@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
 import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
 import { parseCommandArgs } from './parse-command-args.js';
+import { isSupervisor, superviseWorkers } from './supervise-workers.js';
 
 const SERVE = {
   command: 'serve',
@@ -38,6 +39,7 @@ export async function serve(args: readonly string[]): Promise<void> {
   });
   const logger = createLogger(config.log.level);
   routeGrpcLogs(logger);
+  if (isSupervisor(config)) return superviseWorkers(config, logger);
   const app = await startApp(config, { logger });
   let stopping = false;
   const stop = (signal: string): void => {

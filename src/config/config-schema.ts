@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { storeSchema } from './store-schema.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
 
 /** An allowed host for network resolution: `agents.example.com` or `*.example.com`. */
@@ -40,24 +41,15 @@ export const configSchema = z
       .min(1)
       .optional()
       .describe('policy file (hot reloaded); absent: the default policy'),
-    store: z
-      .strictObject({
-        memory: z
-          .strictObject({
-            maxEntries: z
-              .int()
-              .positive()
-              .prefault(1_000_000)
-              .describe('replay entries held; at capacity new nonces are refused, never evicted'),
-            maxAgents: z
-              .int()
-              .positive()
-              .prefault(100_000)
-              .describe('agents whose history, workload bindings and rate limits are held'),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
+    store: storeSchema(),
+    workers: z
+      .int()
+      .positive()
+      .max(256)
+      .prefault(1)
+      .describe(
+        'worker processes sharing the listening ports (serve --workers N); more than one needs store.redis',
+      ),
     onStoreError: z
       .enum(['deny', 'allow'])
       .prefault('deny')
@@ -168,6 +160,15 @@ export const configSchema = z
       );
     }
     checkIssuers(config, context);
+    if (config.workers > 1 && config.store.redis === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['workers'],
+        message:
+          'more than one worker needs store.redis: each worker would keep its own memory store, ' +
+          'so a nonce accepted by one worker would be accepted again by another',
+      });
+    }
   });
 
 /** Each issuer once, and each with an audience: a token for another service must not pass. */

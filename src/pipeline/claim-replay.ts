@@ -1,6 +1,5 @@
-import { AuthzError } from '../errors.js';
 import { checkReplay } from '../replay/check-replay.js';
-import { StoreCapacityError } from '../store/store.js';
+import { isOutage } from '../store/fail-open-store.js';
 import type { CheckDeps } from './check-deps.js';
 import type { ReplayClaim } from './verified-credential.js';
 
@@ -14,10 +13,6 @@ export async function claimReplay(claim: ReplayClaim, deps: CheckDeps): Promise<
   try {
     await checkReplay(deps.store.replay, claim.key, Math.max(1, claim.ttlMs));
   } catch (error) {
-    const storeDown =
-      error instanceof AuthzError &&
-      error.code === 'store_unavailable' &&
-      !(error instanceof StoreCapacityError);
-    if (!storeDown || deps.onStoreError === 'deny') throw error;
+    if (!isOutage(error) || deps.onStoreError === 'deny') throw error;
   }
 }

@@ -97,7 +97,7 @@ export interface RateLimiter {
 }
 
 export interface Store {
-  readonly kind: 'memory';
+  readonly kind: 'memory' | 'redis';
   readonly replay: ReplayStore;
   readonly history: HistoryStore;
   readonly revocations: RevocationStore;

@@ -36,12 +36,17 @@ export interface EnvoyClient {
  * A gRPC client that speaks to the server the way Envoy's ext_authz filter does, encoding with
  * Envoy's upstream protos rather than the project's own.
  */
-export function createEnvoyClient(address: string): EnvoyClient {
+export function createEnvoyClient(
+  address: string,
+  options: { ownConnection?: boolean } = {},
+): EnvoyClient {
   const grpc = loadPackageDefinition(upstreamExternalAuth()) as GrpcObject;
   const v3 = (((grpc.envoy as GrpcObject).service as GrpcObject).auth as GrpcObject)
     .v3 as GrpcObject;
   const Authorization = v3.Authorization as ServiceClientConstructor;
-  const client = new Authorization(address, credentials.createInsecure());
+  // grpc-js shares one connection among clients of a target unless told otherwise.
+  const channelOptions = options.ownConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {};
+  const client = new Authorization(address, credentials.createInsecure(), channelOptions);
   return {
     check: (request, metadata = {}) =>
       new Promise((resolve, reject) => {

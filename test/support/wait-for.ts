@@ -7,3 +7,12 @@ export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promi
   }
   expect(condition()).toBe(true);
 }
+
+/** Polls an asynchronous `condition` every 10 ms for up to `ms` (default 2 s). */
+export async function waitUntil(condition: () => Promise<boolean>, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition()) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(await condition()).toBe(true);
+}

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { pageAgentIds } from '../page-agent-ids.js';
 import {
   type AgentHistory,
   type DriftEvent,
@@ -94,20 +95,14 @@ export class MemoryHistoryStore implements HistoryStore {
     return true;
   }
 
-  /** Sorts every known id per page: O(n log n), fine for an admin listing of bounded size. */
   async list(options: { after?: string; limit: number }): Promise<HistoryPage> {
-    const after = options.after;
-    const ids = [...new Set([...this.#activity.keys(), ...this.#bindings.keys()])]
-      .filter((id) => after === undefined || id > after)
-      .sort();
-    const page = ids.slice(0, options.limit);
+    const page = pageAgentIds([...this.#activity.keys(), ...this.#bindings.keys()], options);
     const agents: Array<{ id: string; history: AgentHistory }> = [];
-    for (const id of page) {
+    for (const id of page.ids) {
       const history = await this.get(id);
       if (history !== undefined) agents.push({ id, history });
     }
-    const last = page.at(-1);
-    return ids.length > page.length && last !== undefined ? { agents, next: last } : { agents };
+    return page.next === undefined ? { agents } : { agents, next: page.next };
   }
 
   #binding(agentId: string): Binding {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { gcraParameters } from '../gcra-parameters.js';
 import type { RateDecision, RateLimiter } from '../store.js';
 
 /**
@@ -17,8 +18,7 @@ export class MemoryRateLimiter implements RateLimiter {
     rate: { limit: number; windowMs: number },
     nowMs: number,
   ): Promise<RateDecision> {
-    const intervalMs = rate.windowMs / rate.limit;
-    const toleranceMs = rate.windowMs - intervalMs;
+    const { intervalMs, toleranceMs } = gcraParameters(rate);
     const arrival = Math.max(this.#arrivals.get(key) ?? nowMs, nowMs);
     if (arrival - nowMs > toleranceMs) {
       return { allowed: false, retryAfterMs: arrival - toleranceMs - nowMs };

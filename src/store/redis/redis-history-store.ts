@@ -1,0 +1,146 @@
+import type { AgentHistory, DriftEvent, HistoryStore } from '../store.js';
+import type { RedisCalls } from './guard-redis-calls.js';
+import type { RedisKeys } from './redis-keys.js';
+import {
+  GET_HISTORY,
+  INDEX_AGENT,
+  LIST_AGENTS,
+  type LuaScript,
+  PIN_WORKLOAD,
+  RECORD_DRIFT,
+  RECORD_OUTCOME,
+  RELEASE,
+} from './redis-scripts.js';
+
+const MAX_WORKLOADS = 10;
+const MAX_DRIFT_EVENTS = 20;
+
+export interface RedisHistoryOptions {
+  /** How long activity counts live after an agent's last request. Bindings never expire. */
+  readonly activityTtlMs: number;
+  /** Told when a write made off the check's path failed (the decision already stands). */
+  readonly onBackgroundError: (error: unknown) => void;
+  /** Tells the other replicas that an agent's binding changed (quarantine, release). */
+  readonly announce: (agentId: string) => void;
+}
+
+/**
+ * Agent history in Redis. Activity lives in a hash that expires; the pin, drift events and
+ * quarantine live in another that never does (`maxmemory-policy` must not evict it).
+ * Recording an outcome is sent without waiting for Redis: it is the check's last step and
+ * the decision does not depend on it.
+ */
+export class RedisHistoryStore implements HistoryStore {
+  readonly #calls: RedisCalls;
+  readonly #keys: RedisKeys;
+  readonly #options: RedisHistoryOptions;
+  /** Ids this process has already put in the agent index. */
+  readonly #indexed = new Set<string>();
+
+  constructor(calls: RedisCalls, keys: RedisKeys, options: RedisHistoryOptions) {
+    this.#calls = calls;
+    this.#keys = keys;
+    this.#options = options;
+  }
+
+  async get(agentId: string): Promise<AgentHistory | undefined> {
+    const [activity, binding] = (await this.#script(GET_HISTORY, agentId, [])) as [
+      string[],
+      string[],
+    ];
+    if (activity.length === 0 && binding.length === 0) return undefined;
+    return parseHistory(pairs(activity), pairs(binding));
+  }
+
+  async recordOutcome(
+    agentId: string,
+    outcome: { allowed: boolean; workload: string | undefined; atMs: number },
+  ): Promise<void> {
+    const args = [
+      String(outcome.atMs),
+      outcome.allowed ? '1' : '0',
+      outcome.workload ?? '',
+      String(MAX_WORKLOADS),
+      String(this.#options.activityTtlMs),
+    ];
+    const write = this.#calls.run((link) =>
+      link.script(RECORD_OUTCOME, [this.#keys.activity(agentId)], args),
+    );
+    write.then(() => this.#index(agentId)).catch(this.#options.onBackgroundError);
+  }
+
+  async pinWorkload(agentId: string, fingerprint: string): Promise<string> {
+    const pinned = (await this.#script(PIN_WORKLOAD, agentId, [fingerprint])) as string;
+    await this.#index(agentId);
+    return pinned;
+  }
+
+  async recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void> {
+    const args = [JSON.stringify(event), quarantine ? '1' : '0', String(MAX_DRIFT_EVENTS)];
+    await this.#script(RECORD_DRIFT, agentId, args);
+    await this.#index(agentId);
+    if (quarantine) this.#options.announce(agentId);
+  }
+
+  async release(agentId: string): Promise<boolean> {
+    const released = (await this.#script(RELEASE, agentId, [])) === 1;
+    if (released) this.#options.announce(agentId);
+    return released;
+  }
+
+  async list(options: { after?: string; limit: number }): Promise<{
+    agents: Array<{ id: string; history: AgentHistory }>;
+    next?: string;
+  }> {
+    const from = options.after === undefined ? '-' : `(${options.after}`;
+    const ids = (await this.#calls.run((link) =>
+      link.script(LIST_AGENTS, [this.#keys.agents], [from, String(options.limit + 1)]),
+    )) as string[];
+    const page = ids.slice(0, options.limit);
+    const histories = await Promise.all(page.map((id) => this.get(id)));
+    const agents = page.flatMap((id, i) => {
+      const history = histories[i];
+      return history === undefined ? [] : [{ id, history }];
+    });
+    return ids.length > page.length ? { agents, next: page.at(-1)! } : { agents };
+  }
+
+  /** A script over one agent's keys (both share the agent's hash tag). */
+  #script(script: LuaScript, agentId: string, args: string[]): Promise<unknown> {
+    const keys = [this.#keys.activity(agentId), this.#keys.binding(agentId)];
+    return this.#calls.run((link) => link.script(script, keys, args));
+  }
+
+  async #index(agentId: string): Promise<void> {
+    if (this.#indexed.has(agentId)) return;
+    await this.#calls.run((link) => link.script(INDEX_AGENT, [this.#keys.agents], [agentId]));
+    if (this.#indexed.size >= 100_000) this.#indexed.clear();
+    this.#indexed.add(agentId);
+  }
+}
+
+function pairs(flat: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i]!, flat[i + 1]!);
+  return map;
+}
+
+/** cjson writes an empty Lua table as `{}`: read anything but an array as empty. */
+function jsonList<T>(text: string | undefined): T[] {
+  const value: unknown = JSON.parse(text ?? '[]');
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+function parseHistory(activity: Map<string, string>, binding: Map<string, string>): AgentHistory {
+  const number = (name: string) => Number(activity.get(name) ?? 0);
+  return {
+    firstSeenMs: number('firstSeenMs'),
+    lastSeenMs: number('lastSeenMs'),
+    allowed: number('allowed'),
+    denied: number('denied'),
+    workloads: jsonList<string>(activity.get('workloads')),
+    pinnedWorkload: binding.get('pinned'),
+    driftEvents: jsonList<DriftEvent>(binding.get('drift')),
+    quarantined: binding.get('quarantined') === '1',
+  };
+}
