@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       'serve',
       '--listen.grpc=127.0.0.1:0',
       '--listen.http=127.0.0.1:0',
+      '--listen.admin=127.0.0.1:0',
       `--policy=${join(dir, 'policy.yaml')}`,
       ...demoIssuerFlags(ids),
     ],

@@ -57,7 +57,12 @@ describe('a port already in use', () => {
     await once(taken, 'listening');
     const { port } = taken.address() as { port: number };
     try {
-      const { code, stderr } = await runAgentAuthz(['serve', `--listen.grpc=127.0.0.1:${port}`]);
+      const { code, stderr } = await runAgentAuthz([
+        'serve',
+        `--listen.grpc=127.0.0.1:${port}`,
+        '--listen.http=127.0.0.1:0',
+        '--listen.admin=127.0.0.1:0',
+      ]);
       expect(code).toBe(2);
       expect(stderr).toBe(`agent-authz serve: listen 127.0.0.1:${port}: address already in use\n`);
     } finally {

@@ -41,6 +41,13 @@ export interface ServerProcess {
   stop(waitMs?: number): Promise<number | null>;
 }
 
+/** Every listener on a free loopback port, so tests never collide on 9191–9193. */
+export const FREE_PORTS = [
+  '--listen.grpc=127.0.0.1:0',
+  '--listen.http=127.0.0.1:0',
+  '--listen.admin=127.0.0.1:0',
+];
+
 /**
  * Starts `agent-authz serve` on a free loopback port (port 0, read back from its "listening"
  * log line) and resolves once it is listening.
@@ -49,7 +56,7 @@ export async function startServerProcess(
   args: readonly string[] = [],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--listen.grpc=127.0.0.1:0', ...args], {
+  const child = spawn(process.execPath, [BIN, 'serve', ...FREE_PORTS, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,9 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
+/** The HTTP and admin listeners on free loopback ports, so tests never collide on 9192/9193. */
+const OTHER_LISTENERS = ['--listen.http=127.0.0.1:0', '--listen.admin=127.0.0.1:0'];
+
 /**
  * Starts `bin/agent-authz.js serve ARGS` and waits until `listening` lines have been logged
  * `expectListening` times (one per worker). With `--listen.grpc=…:0` the port is read from the log.
@@ -22,9 +25,13 @@ export async function spawnServer(
   options: { expectListening?: number; port?: number } = {},
 ): Promise<ServerProcess> {
   const listen = `--listen.grpc=127.0.0.1:${options.port ?? 0}`;
-  const child = spawn(process.execPath, ['bin/agent-authz.js', 'serve', listen, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/agent-authz.js', 'serve', listen, ...OTHER_LISTENERS, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
