@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDpopProof, generateAgentKey } from '../../src/agent/index.js';
 import { problem } from '../support/envoy-client.js';
+import { httpCheck, httpProblem } from '../support/envoy-http-client.js';
 import { signedCheck } from '../support/signed-check.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 import { didIssuer, dpopRequest, issuedToken } from '../support/token-check.js';
@@ -96,6 +97,33 @@ describe('the decision log', () => {
     for (const [what, secret] of Object.entries(planted)) {
       expect(text.includes(secret), `${what} in the decision log`).toBe(false);
     }
+  });
+});
+
+describe('the decision log in HTTP mode', () => {
+  const file = join(dir, 'http-decisions.log');
+  let server: TestApp;
+  beforeAll(async () => {
+    server = await startTestApp([`--telemetry.decision-log=${file}`]);
+  });
+  afterAll(() => server.stop());
+
+  it("records the same trace id as the HTTP denial's problem body", async () => {
+    const nowSeconds = Math.floor(server.now / 1000);
+    const expired = signedCheck(
+      { method: 'GET', url: 'https://api.example.com/orders' },
+      nowSeconds - 3600,
+    );
+    const answer = await httpCheck(server.app.httpPort!, {
+      ...expired.signed,
+      headers: { ...expired.signed.headers, ...expired.signature },
+    });
+    const traceId = httpProblem(answer).trace_id;
+    expect(traceId).toBeTruthy();
+    await waitFor(() => readFileSync(file, 'utf8').includes('expired'), 5000);
+    expect(readLines(file)).toEqual([
+      expect.objectContaining({ decision: 'deny', reason: 'expired', trace_id: traceId }),
+    ]);
   });
 });
 

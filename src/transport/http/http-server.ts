@@ -57,7 +57,7 @@ async function handle(
   let traceId = authz.requestId;
   const decision = await withCheckSpan(parent, (span) => {
     traceId = traceIdFor(span, authz.headers, authz.requestId);
-    return check(authz);
+    return check(authz, traceId);
   });
   send(response, toHttpResponse(decision, authz.headers, traceId));
 }
