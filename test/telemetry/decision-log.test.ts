@@ -100,6 +100,8 @@ describe('the decision log', () => {
   });
 });
 
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
 describe('the decision log in HTTP mode', () => {
   const file = join(dir, 'http-decisions.log');
   let server: TestApp;
@@ -116,10 +118,14 @@ describe('the decision log in HTTP mode', () => {
     );
     const answer = await httpCheck(server.app.httpPort!, {
       ...expired.signed,
-      headers: { ...expired.signed.headers, ...expired.signature },
+      headers: {
+        ...expired.signed.headers,
+        ...expired.signature,
+        traceparent: `00-${CLIENT_TRACE}-00f067aa0ba902b7-01`,
+      },
     });
     const traceId = httpProblem(answer).trace_id;
-    expect(traceId).toBeTruthy();
+    expect(traceId).toBe(CLIENT_TRACE);
     await waitFor(() => readFileSync(file, 'utf8').includes('expired'), 5000);
     expect(readLines(file)).toEqual([
       expect.objectContaining({ decision: 'deny', reason: 'expired', trace_id: traceId }),
