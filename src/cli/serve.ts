@@ -14,6 +14,8 @@ Runs the Envoy ext_authz server. With no file, variable or flag it runs the embe
   -c, --config FILE     YAML configuration file (default: $AGENT_AUTHZ_CONFIG, else none)
   --<field> VALUE       set any configuration field, e.g. --listen.grpc 127.0.0.1:9191 or
                         --signatures.max-age=60s (the README's Configuration table lists them)
+  --workers N           run N worker processes sharing the listening ports (the config field
+                        workers; more than one needs store.redis, see docs/redis.md)
   -h, --help            show this help
 Flags win over AGENT_AUTHZ_* environment variables, variables over the file.
 SIGTERM / SIGINT drain and exit 0 within shutdown.drainDelay + shutdown.timeout.
