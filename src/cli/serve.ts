@@ -14,12 +14,29 @@ Runs the Envoy ext_authz server. With no file, variable or flag it runs the embe
   -c, --config FILE     YAML configuration file (default: $AGENT_AUTHZ_CONFIG, else none)
   --<field> VALUE       set any configuration field, e.g. --listen.grpc 127.0.0.1:9191 or
                         --signatures.max-age=60s (the README's Configuration table lists them)
+  --workers N           run N worker processes sharing the listening ports (the config field
+                        workers; more than one needs store.redis, see docs/redis.md)
   -h, --help            show this help
 Flags win over AGENT_AUTHZ_* environment variables, variables over the file.
 SIGTERM / SIGINT drain and exit 0 within shutdown.drainDelay + shutdown.timeout.
 `,
   options: { config: { type: 'string', short: 'c' }, ...configFlagOptions() },
 } as const;
+
+/**
+ * The HTTP and admin listeners' bind failure as one line, as the gRPC listener reports it
+ * (`listen 127.0.0.1:9193: address already in use`), not node's "listen EADDRINUSE: …".
+ */
+function describeListenError(error: unknown): unknown {
+  const { syscall, address, port, message } = error as NodeJS.ErrnoException & {
+    address?: string;
+    port?: number;
+  };
+  if (syscall !== 'listen' || address === undefined || port === undefined) return error;
+  const host = address.includes(':') ? `[${address}]` : address;
+  const cause = /^listen E[A-Z]+: (.+?) \S+$/.exec(message)?.[1] ?? message;
+  return new Error(`listen ${host}:${port}: ${cause}`);
+}
 
 /** One second beyond the drain for closing the store; then the process exits regardless. */
 const EXIT_GRACE_MS = 1000;
@@ -40,7 +57,9 @@ export async function serve(args: readonly string[]): Promise<void> {
   const logger = createLogger(config.log.level);
   routeGrpcLogs(logger);
   if (isSupervisor(config)) return superviseWorkers(config, logger);
-  const app = await startApp(config, { logger });
+  const app = await startApp(config, { logger }).catch((error: unknown) => {
+    throw describeListenError(error);
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -52,23 +52,28 @@ describe('SIGTERM while stdout is a closed pipe (agent-authz serve | head -1)', 
 });
 
 describe('a port already in use', () => {
-  it('is one line naming the address, and a non-zero exit', async () => {
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const { port } = taken.address() as { port: number };
-    try {
-      const { code, stderr } = await runAgentAuthz([
-        'serve',
-        `--listen.grpc=127.0.0.1:${port}`,
-        '--listen.http=127.0.0.1:0',
-        '--listen.admin=127.0.0.1:0',
-      ]);
-      expect(code).toBe(2);
-      expect(stderr).toBe(`agent-authz serve: listen 127.0.0.1:${port}: address already in use\n`);
-    } finally {
-      taken.close();
-    }
-  });
+  it.each(['grpc', 'http', 'admin'])(
+    'by listen.%s is one line naming the address, and exit 2',
+    async (listener) => {
+      const taken = createServer().listen(0, '127.0.0.1');
+      await once(taken, 'listening');
+      const { port } = taken.address() as { port: number };
+      const listen = { grpc: '127.0.0.1:0', http: '127.0.0.1:0', admin: '127.0.0.1:0' };
+      const flags = Object.entries({ ...listen, [listener]: `127.0.0.1:${port}` });
+      try {
+        const { code, stderr } = await runAgentAuthz([
+          'serve',
+          ...flags.map(([name, address]) => `--listen.${name}=${address}`),
+        ]);
+        expect(code).toBe(2);
+        expect(stderr).toBe(
+          `agent-authz serve: listen 127.0.0.1:${port}: address already in use\n`,
+        );
+      } finally {
+        taken.close();
+      }
+    },
+  );
 });
 
 describe('server reflection of the agent-authz process', () => {

@@ -1,8 +1,10 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { agentFetch } from '../agent-fetch.js';
 import { readKeyFile } from './read-key-file.js';
 
-const USAGE = `usage: agent-authz request --key FILE [options] URL
+const REQUEST = {
+  command: 'request',
+  usage: `usage: agent-authz request --key FILE [options] URL
 
 Sends one request signed with the agent's key (RFC 9421), or with a DPoP proof when --token is
 given, and prints the response body (with -i, the status line and headers first).
@@ -19,31 +21,26 @@ options:
   -h, --help             show this help
 
 A private CA for https URLs: NODE_EXTRA_CA_CERTS=ca.crt agent-authz request …
-`;
-
-const OPTIONS = {
-  key: { type: 'string' },
-  method: { type: 'string', short: 'X', default: 'GET' },
-  header: { type: 'string', short: 'H', multiple: true },
-  data: { type: 'string', short: 'd' },
-  cover: { type: 'string', multiple: true },
-  token: { type: 'string' },
-  'did-jwk': { type: 'boolean', default: false },
-  include: { type: 'boolean', short: 'i', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+`,
+  options: {
+    key: { type: 'string' },
+    method: { type: 'string', short: 'X', default: 'GET' },
+    header: { type: 'string', short: 'H', multiple: true },
+    data: { type: 'string', short: 'd' },
+    cover: { type: 'string', multiple: true },
+    token: { type: 'string' },
+    'did-jwk': { type: 'boolean', default: false },
+    include: { type: 'boolean', short: 'i', default: false },
+  },
+  positionals: true,
 } as const;
 
 /** `agent-authz request`: curl-like, with the agent's identity on the request. */
 export async function request(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const url = positionals[0];
-  if (values.key === undefined || url === undefined || positionals.length > 1) {
-    throw new Error(`--key and one URL are required\n\n${USAGE}`);
-  }
+  const { values, positionals } = parseCommandArgs(REQUEST, args);
+  if (values.key === undefined) throw usageError(REQUEST, '--key is required');
+  const [url, ...extra] = positionals;
+  if (url === undefined || extra.length > 0) throw usageError(REQUEST, 'one URL is required');
   const send = agentFetch({
     key: readKeyFile(values.key, values['did-jwk']),
     ...(values.token === undefined ? {} : { token: values.token }),
@@ -64,6 +61,6 @@ export async function request(args: string[]): Promise<void> {
 
 function headerPair(line: string): [string, string] {
   const colon = line.indexOf(':');
-  if (colon <= 0) throw new Error(`header "${line}" is not "Name: value"`);
+  if (colon <= 0) throw usageError(REQUEST, `header "${line}" is not "Name: value"`);
   return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
 }
