@@ -33,7 +33,9 @@ export const policy: AdminHandler = async (deps) => {
     version: 1 + deps.policy.reloads.applied,
     sha256: current.source.sha256,
     file: current.source.file,
-    loadedAt: new Date(current.source.loadedAtMs).toISOString(),
+    // The embedded default policy is built into the binary: it has no load time of its own.
+    loadedAt:
+      current.source.file === null ? null : new Date(current.source.loadedAtMs).toISOString(),
     mode: current.mode,
     reloads: { ...deps.policy.reloads },
     lastError:

@@ -229,4 +229,9 @@ describe('an admin API without a configured token', () => {
     expect(release.status).toBe(403);
     expect((await admin(bare.adminPort, 'GET', '/v1/agents')).status).toBe(200);
   });
+
+  it('reports the embedded default policy with no file and no load time', async () => {
+    const policy = await admin(bare.adminPort, 'GET', '/v1/policy');
+    expect(policy.body).toMatchObject({ version: 1, file: null, loadedAt: null, mode: 'enforce' });
+  });
 });
