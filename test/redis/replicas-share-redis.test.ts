@@ -49,15 +49,23 @@ describe('two server processes sharing one Redis', () => {
   let a: ServerProcess;
   let b: ServerProcess;
   let admin: Store;
+  const started: ServerProcess[] = [];
   beforeAll(async () => {
-    [a, b] = await Promise.all([spawnServer(flags), spawnServer(flags)]);
+    // Each process is remembered as soon as it listens, so one that failed to start never
+    // leaves the other running.
+    const start = async () => {
+      const server = await spawnServer(flags);
+      started.push(server);
+      return server;
+    };
+    [a, b] = await Promise.all([start(), start()]);
     admin = createRedisStore(options, pino({ level: 'silent' }));
     await untilReady(admin);
   }, 30_000);
   afterAll(async () => {
-    expect(await a.stop()).toBe(0);
-    expect(await b.stop()).toBe(0);
-    await admin.close();
+    const codes = await Promise.all(started.map((server) => server.stop()));
+    expect(codes).toEqual(started.map(() => 0));
+    await admin?.close();
     await deleteRedisKeys(options.keyPrefix);
     rmSync(dir, { recursive: true, force: true });
   });
