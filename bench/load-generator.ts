@@ -15,7 +15,7 @@ import {
 } from './drive-load.js';
 import type { GeneratorCommand, WindowResult } from './generator-protocol.js';
 import { type PreparedRequests, prepareRequests } from './make-requests.js';
-import { processCpuSeconds, processRssBytes } from './proc-stats.js';
+import { processTree, treeCpuSeconds, treeRssBytes } from './proc-stats.js';
 import { percentile } from './statistics.js';
 
 /** Requests that may be sent again are built once, up to this many, and cycled. */
@@ -76,14 +76,16 @@ async function runWindow(
   );
   const ownCpu = process.cpuUsage();
   const stopWatching = watchEventLoop();
-  const cpuBefore = processCpuSeconds(target.pid);
+  // The whole tree: with --workers N the checks are answered by the supervisor's children.
+  const pids = processTree(target.pid);
+  const cpuBefore = treeCpuSeconds(pids);
   const started = performance.now();
   const tally: LoadTally =
     command.mode === 'closed'
       ? await runClosedLoop(target.load, frames, command)
       : await runOpenLoop(target.load, frames, command);
   const seconds = (performance.now() - started) / 1000;
-  const serverCpuSeconds = processCpuSeconds(target.pid) - cpuBefore;
+  const serverCpuSeconds = treeCpuSeconds(pids) - cpuBefore;
   const eventLoop = stopWatching();
   const generator = process.cpuUsage(ownCpu);
   if (command.mode === 'closed') target.lastRate = tally.completed / seconds;
@@ -91,7 +93,7 @@ async function runWindow(
     checks: tally.completed,
     seconds,
     serverCpuSeconds,
-    serverRssBytes: processRssBytes(target.pid),
+    serverRssBytes: treeRssBytes(pids),
     generatorCpuSeconds: (generator.user + generator.system) / 1e6,
     denied: tally.denied,
     failed: tally.failed,

@@ -3,7 +3,7 @@
  * same run. Servers run pinned to core 0, the load generator to core 1. See docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchOptions, parseBenchOptions } from './bench-options.js';
@@ -16,7 +16,7 @@ import { BENCH_ROOT, benchScript } from './paths.js';
 import { type Placement, placedNode } from './placement.js';
 import { openCheckout } from './scenarios.js';
 import { setUpSharedMaterial } from './shared-material.js';
-import { planInstances, startInstance } from './start-instances.js';
+import { needsOtlpSink, planInstances, startInstance, startOtlpSink } from './start-instances.js';
 import { median } from './statistics.js';
 import { summarise } from './summarise.js';
 
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
   const verifyRuns = [measureVerify(options, placements.server)];
   const shared = await setUpSharedMaterial(workDir);
   const generator = startGenerator(placements.load);
+  const sink = needsOtlpSink(runnable) ? await startOtlpSink(workDir, placements.load) : undefined;
   let measured: Awaited<ReturnType<typeof measureWindows>>;
   try {
     log(`starting ${runnable.map((i) => i.name).join(', ')}`);
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
           shared,
           workDir,
           placement: placements.server,
+          ...(sink === undefined ? {} : { sink }),
         }),
       ),
     );
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(runnable.map((i) => i.server?.stop()));
     await generator.exit();
+    await sink?.stop();
     shared.close();
   }
   const verify = (name: string) => median(verifyRuns.map((run) => run[name]!));
@@ -114,6 +117,7 @@ async function main(): Promise<number> {
     writeFileSync(svgFile, drawCpuChart(results, `agent-authz server CPU per check (${machine})`));
     log(`wrote ${options.jsonFile} and ${svgFile}`);
   }
+  if (sink !== undefined) log(readFileSync(join(workDir, 'otlp-sink.log'), 'utf8').trim());
   rmSync(workDir, { recursive: true, force: true });
   const failed = results.filter((r) => r.status === 'failed');
   for (const r of failed) log(`${r.name} did not answer as expected: ${r.note}`);

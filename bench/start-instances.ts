@@ -2,7 +2,14 @@ import type { BenchOptions } from './bench-options.js';
 import type { GeneratorClient } from './generator-client.js';
 import { benchScript } from './paths.js';
 import type { Placement } from './placement.js';
-import { type Checkout, listenerNames, SCENARIOS, type Scenario, schemaHas } from './scenarios.js';
+import {
+  type Checkout,
+  listenerNames,
+  OTLP_SINK_URL,
+  SCENARIOS,
+  type Scenario,
+  schemaHas,
+} from './scenarios.js';
 import type { SharedSetup } from './shared-material.js';
 import { type ServerCommand, type ServerProcess, startServer } from './start-server.js';
 
@@ -44,6 +51,8 @@ export async function startInstance(
     shared: SharedSetup;
     workDir: string;
     placement: Placement;
+    /** The run's OTLP/HTTP sink, when a scenario exports traces. */
+    sink?: ServerProcess;
   },
 ): Promise<void> {
   const { generator, shared, options } = context;
@@ -54,10 +63,10 @@ export async function startInstance(
     shared: shared.material,
   });
   shared.publish(prepared.directoryKeys);
-  const command = serverCommand(instance, prepared.config, options);
+  const command = serverCommand(instance, prepared.config, options, context.sink);
   instance.server = await startServer(instance.name.replace(/[^\w.-]/g, '_'), command, {
     workDir: context.workDir,
-    placement: context.placement,
+    placement: instance.scenario.allCores ? { core: undefined } : context.placement,
   });
   await generator.connect({
     op: 'connect',
@@ -72,6 +81,7 @@ function serverCommand(
   instance: Instance,
   requestConfig: Record<string, unknown>,
   options: BenchOptions,
+  sink: ServerProcess | undefined,
 ): ServerCommand {
   const { scenario, checkout } = instance;
   if (checkout === undefined) {
@@ -80,8 +90,29 @@ function serverCommand(
   return {
     args: [...options.serverNodeArgs, 'bin/agent-authz.js', 'serve'],
     cwd: checkout.dir,
-    config: merge(merge(baseConfig(checkout), requestConfig), scenario.config ?? {}),
+    config: merge(merge(baseConfig(checkout), requestConfig), withSink(scenario.config, sink)),
   };
+}
+
+/** Whether any of these instances exports traces to the run's sink. */
+export function needsOtlpSink(instances: readonly Instance[]): boolean {
+  return instances.some((i) => JSON.stringify(i.scenario.config ?? {}).includes(OTLP_SINK_URL));
+}
+
+/** The local OTLP/HTTP sink (bench/otlp-sink.ts), placed with the load, not the servers. */
+export function startOtlpSink(workDir: string, placement: Placement): Promise<ServerProcess> {
+  const command = { args: [benchScript('otlp-sink'), 'PORT'], cwd: process.cwd() };
+  return startServer('otlp-sink', command, { workDir, placement });
+}
+
+function withSink(
+  config: Record<string, unknown> | undefined,
+  sink: ServerProcess | undefined,
+): Record<string, unknown> {
+  const text = JSON.stringify(config ?? {});
+  if (!text.includes(OTLP_SINK_URL)) return config ?? {};
+  if (sink === undefined) throw new Error('a scenario exports traces but no sink was started');
+  return JSON.parse(text.replaceAll(OTLP_SINK_URL, `http://127.0.0.1:${sink.port}`));
 }
 
 /**
