@@ -65,7 +65,9 @@ async function main(): Promise<number> {
   let measured: Awaited<ReturnType<typeof measureWindows>>;
   try {
     log(`starting ${runnable.map((i) => i.name).join(', ')}`);
-    await Promise.all(
+    // Settle every start before going on: a failed start must not leave the others starting
+    // unseen, to outlive the run once `finally` has stopped the ones already up.
+    const starts = await Promise.allSettled(
       runnable.map((instance) =>
         startInstance(instance, {
           options,
@@ -77,6 +79,8 @@ async function main(): Promise<number> {
         }),
       ),
     );
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     measured = await measureWindows(runnable, generator, options, log);
     verifyRuns.push(measureVerify(options, placements.server));
   } finally {
