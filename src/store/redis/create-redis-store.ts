@@ -77,6 +77,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
       if (!revocations.loaded) await sync();
       if (!revocations.loaded) throw new Error('revocations not loaded from Redis yet');
     },
+    inFlight: () => calls.inFlight,
     close: async () => {
       clearInterval(timer);
       await link.close();
