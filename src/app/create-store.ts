@@ -32,6 +32,7 @@ async function openStore(config: Config, logger: Logger): Promise<Store> {
       maxInFlight: redis.maxInFlight,
       resyncIntervalMs: redis.resyncInterval,
       activityTtlMs: redis.activityTtl,
+      historyCacheMs: redis.historyCache,
     },
     logger,
   );
