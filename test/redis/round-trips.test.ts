@@ -21,6 +21,8 @@ async function commandCounts(client: RedisClient): Promise<Record<string, number
   return counts;
 }
 
+const scriptCalls = (counts: Record<string, number>) => (counts.eval ?? 0) + (counts.evalsha ?? 0);
+
 let redis: OwnRedis;
 let client: RedisClient;
 let server: TestApp | undefined;
@@ -59,9 +61,11 @@ async function countOneSignedCheck(historyCache: string): Promise<Record<string,
         key,
       }).request(),
     );
+  await client.configResetStat();
   expect((await check('/first')).ok_response).toBeDefined();
-  // The first check's background writes (outcome, agent index) land before the count starts.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The first check's history read and its background writes (outcome, agent index) land
+  // before the count starts; waiting on Redis rather than a clock keeps the gap short.
+  await expect.poll(async () => scriptCalls(await commandCounts(client))).toBe(3);
   await client.configResetStat();
   expect((await check('/counted')).ok_response).toBeDefined();
   // Wait for the outcome write, sent after the decision.
