@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-schema.js';
+import type { UncheckedStep } from '../decision/decision.js';
 import type { NetworkResolvers } from '../keys/create-network-resolvers.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
 import { systemClock } from '../lib/clock.js';
@@ -6,7 +7,10 @@ import { runCheck } from '../pipeline/check.js';
 import type { CheckDeps } from '../pipeline/check-deps.js';
 import type { Policy } from '../policy/policy.js';
 import type { AuthzRequest } from '../request/authz-request.js';
+import { reportRepeatedErrors } from '../store/report-store-errors.js';
 import type { Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
 import type { CheckEngine } from '../transport/grpc/authorization-service.js';
 import { createTokenDeps } from './create-token-deps.js';
 import {
@@ -16,6 +20,18 @@ import {
 } from './instrument-resolvers.js';
 import type { AppOptions } from './start-app.js';
 import type { Telemetry } from './start-telemetry.js';
+
+/** `onStoreError: allow` passed a step without the store: counted, and logged (rate-limited). */
+function reportDegraded(metrics: Metrics, logger: Logger): (step: UncheckedStep) => void {
+  const report = reportRepeatedErrors(
+    logger,
+    'store unavailable: checks pass without it (onStoreError: allow)',
+  );
+  return (step) => {
+    metrics.storeFailOpen.cell(step).n += 1;
+    report(new Error(`allowed without the store's ${step} answer`));
+  };
+}
 
 /**
  * The transport-independent engine: a normalised request in, a Decision out, recorded in the
@@ -54,6 +70,7 @@ export function createEngine(
         ? undefined
         : { ...tokens, verify: instrumentTokenVerifier(tokens.verify, metrics) },
     onStoreError: config.onStoreError,
+    onStoreDegraded: reportDegraded(metrics, logger),
     clock,
     onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
     onHistoryError: (error) => logger.warn({ err: error }, 'agent history not recorded'),

@@ -1,7 +1,5 @@
 import type { Config } from '../config/config-schema.js';
-import { failOpenStore } from '../store/fail-open-store.js';
 import { createMemoryStore } from '../store/memory/create-memory-store.js';
-import { reportRepeatedErrors } from '../store/report-store-errors.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -9,21 +7,14 @@ import type { Logger } from '../telemetry/logger.js';
 const READY_WAIT_MS = 5000;
 
 /**
- * The store the config names — Redis when `store.redis` is set, else memory — failing open
- * where `onStoreError: allow` says so. Waits (bounded) until the store answers, so a new
- * replica or restarted worker does not deny its first checks while it connects.
+ * The store the config names — Redis when `store.redis` is set, else memory. Waits (bounded)
+ * until the store answers, so a new replica or restarted worker does not deny its first checks
+ * while it connects. `onStoreError: allow` is applied per check, by the pipeline.
  */
 export async function createStore(config: Config, logger: Logger): Promise<Store> {
   const store = await openStore(config, logger);
   await untilStoreAnswers(store, logger);
-  if (config.onStoreError === 'deny') return store;
-  const report = reportRepeatedErrors(
-    logger,
-    'store unavailable: checks pass without it (onStoreError: allow)',
-  );
-  return failOpenStore(store, (operation) =>
-    report(new Error(`allowed without the store's ${operation} answer`)),
-  );
+  return store;
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {
@@ -41,6 +32,7 @@ async function openStore(config: Config, logger: Logger): Promise<Store> {
       maxInFlight: redis.maxInFlight,
       resyncIntervalMs: redis.resyncInterval,
       activityTtlMs: redis.activityTtl,
+      historyCacheMs: redis.historyCache,
     },
     logger,
   );

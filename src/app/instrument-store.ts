@@ -35,6 +35,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     },
     rateLimiter: { take: op('rate_limiter.take', rateLimiter.take.bind(rateLimiter)) },
     ping: op('ping', () => store.ping()),
+    inFlight: () => store.inFlight(),
     close: () => store.close(),
   };
 }

@@ -60,6 +60,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     config,
     {
       replayEntries: () => rawStore.replay.size(),
+      storeInFlight: () => rawStore.inFlight(),
       fetchCounters: network.counters,
       policyReloads: policy.source.reloads,
     },

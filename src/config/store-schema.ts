@@ -40,6 +40,15 @@ const redisSchema = z.strictObject({
   resyncInterval: durationSchema
     .prefault('2s')
     .describe('how often revocations are reloaded and a Redis that lost its data is detected'),
+  historyCache: durationSchema
+    .prefault('500ms')
+    .refine(
+      (ms) => ms <= 1000,
+      'at most 1s, so a quarantine missed by pub/sub still holds within it',
+    )
+    .describe(
+      'how long a process reuses an agent’s history read from Redis (0: read on every check); changes made by any replica reach every process at once by pub/sub',
+    ),
   activityTtl: durationSchema
     .prefault('168h')
     .describe(

@@ -19,5 +19,6 @@ export function decisionMetadata(decision: Decision): Record<string, MetadataVal
   if (identity.zone !== undefined) fields.zone = identity.zone;
   if (identity.trust !== undefined) fields.trust = identity.trust;
   if (identity.drifted) fields.workload_drift = true;
+  if (identity.unchecked !== undefined) fields.unchecked = identity.unchecked.join(',');
   return fields;
 }

@@ -3,6 +3,9 @@ import type { ReasonCode } from '../errors.js';
 
 export type TrustLevel = 'new' | 'known' | 'trusted';
 
+/** A check step that needs the store, and `onStoreError: allow` passes when it cannot answer. */
+export type UncheckedStep = 'replay' | 'history' | 'workload-pin' | 'drift' | 'rate-limit';
+
 /** What the check established about the caller; only verified facts are filled in. */
 export interface AgentIdentity {
   readonly verified: boolean;
@@ -25,6 +28,11 @@ export interface AgentIdentity {
   readonly tokenId?: string;
   /** The agent left its pinned workload and the policy only flags it (`onDrift: flag`). */
   readonly drifted?: boolean;
+  /**
+   * Steps passed without the store because it could not answer (`onStoreError: allow`): the
+   * request was allowed without them, and upstream is told so (`x-agent-unchecked`).
+   */
+  readonly unchecked?: readonly UncheckedStep[];
 }
 
 /** The engine's answer, before any transport turns it into a response. */

@@ -22,6 +22,9 @@ export function identityHeaders(decision: Decision): HeaderList {
     ['x-agent-owner', identity.owner],
   ];
   for (const [name, value] of optional) if (value !== undefined) headers.push([name, value]);
+  if (identity.unchecked !== undefined) {
+    headers.push(['x-agent-unchecked', identity.unchecked.join(',')]);
+  }
   if (decision.allowed && decision.wouldDeny !== undefined) {
     headers.push(['x-agent-decision', `would-deny; reason=${decision.wouldDeny}`]);
   }
@@ -40,6 +43,7 @@ export const OWNED_HEADERS = [
   'x-agent-purpose',
   'x-agent-owner',
   'x-agent-decision',
+  'x-agent-unchecked',
 ] as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { SignatureLimits } from '../credentials/parse-signature-headers.js';
+import type { UncheckedStep } from '../decision/decision.js';
 import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
@@ -21,8 +22,10 @@ export interface CheckDeps {
   readonly signatureLimits: SignatureLimits;
   /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
   readonly tokens: TokenDeps | undefined;
-  /** `allow` lets requests through when the replay store cannot answer (fail open). */
+  /** `allow` lets requests through when the store cannot answer (fail open), tagged. */
   readonly onStoreError: 'deny' | 'allow';
+  /** Told each time a check passes a step without the store (`onStoreError: allow`). */
+  readonly onStoreDegraded: (step: UncheckedStep) => void;
   readonly clock: Clock;
   /** Told about failures that are the authorizer's fault, not the caller's. */
   readonly onInternalError: (error: unknown) => void;

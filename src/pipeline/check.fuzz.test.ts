@@ -34,6 +34,7 @@ const deps: CheckDeps = {
   signatureLimits: { maxSignatures: 8, maxComponents: 32 },
   tokens: undefined,
   onStoreError: 'deny',
+  onStoreDegraded: () => {},
   clock: () => NOW_MS,
   onInternalError: (error) => internalErrors.push(error),
   onHistoryError: (error) => internalErrors.push(error),

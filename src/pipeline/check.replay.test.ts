@@ -60,6 +60,7 @@ describe('a Web Bot Auth signature without a nonce', () => {
       signatureLimits: { maxSignatures: 8, maxComponents: 32 },
       tokens: undefined,
       onStoreError: 'deny',
+      onStoreDegraded: () => {},
       clock: () => NOW_MS,
       onInternalError: (error) => {
         throw error;

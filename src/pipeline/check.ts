@@ -8,6 +8,7 @@ import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
 import { claimReplay } from './claim-replay.js';
+import { type CheckStore, storeForCheck } from './store-for-check.js';
 import type { VerifiedCredential } from './verified-credential.js';
 import { verifySignedRequest } from './verify-signed-request.js';
 import { verifyTokenRequest } from './verify-token-request.js';
@@ -35,6 +36,7 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
   };
   /** What observe mode may forward: never more than has been proved and found fresh. */
   let proven = identity;
+  const checkStore = storeForCheck(deps);
   try {
     zone = selectZone(policy, request);
     identity = proven = { ...identity, zone: zone?.name };
@@ -42,20 +44,27 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
     const verified = await verifyCredential(request, credential, signedHeaders, deps, identity);
     identity = { ...verified.identity, zone: zone?.name };
-    const inputs = { policy, zone, request, identity, store: deps.store, nowMs };
+    const inputs = { policy, zone, request, identity, store: checkStore.store, nowMs };
     const admission = await evaluatePolicy(inputs);
     identity = admission.identity;
     const observing = (zone?.mode ?? policy.mode) === 'observe';
     if (admission.refusal && !admission.drifted && !observing) throw admission.refusal;
-    if (verified.replay !== undefined) await claimReplay(verified.replay, deps);
+    if (verified.replay !== undefined) await claimReplay(verified.replay, checkStore);
     proven = identity;
     identity = await applyAgentLimits(inputs, admission);
     await recordOutcome(deps, identity, true, nowMs);
-    return { allowed: true, identity };
+    return { allowed: true, identity: tagUnchecked(identity, checkStore) };
   } catch (error) {
     await recordOutcome(deps, identity, false, nowMs);
-    return observe(denial(error, identity, deps), zone?.mode ?? policy.mode, proven);
+    const mode = zone?.mode ?? policy.mode;
+    return observe(denial(error, identity, deps), mode, tagUnchecked(proven, checkStore));
   }
+}
+
+/** An allowed identity says which steps it passed without the store (SPEC §4 headers). */
+function tagUnchecked(identity: AgentIdentity, checkStore: CheckStore): AgentIdentity {
+  if (checkStore.unchecked.length === 0) return identity;
+  return { ...identity, unchecked: [...checkStore.unchecked] };
 }
 
 /** The profile's own verification; each returns the verified identity or throws. */

@@ -1,18 +1,20 @@
 import { checkReplay } from '../replay/check-replay.js';
 import { isOutage } from '../store/fail-open-store.js';
-import type { CheckDeps } from './check-deps.js';
+import type { CheckStore } from './store-for-check.js';
 import type { ReplayClaim } from './verified-credential.js';
 
 /**
  * Claims a replay key (a signature nonce or a DPoP proof `jti`) for its time to live. When the
- * store cannot be reached, `onStoreError: allow` lets the request through; a store that is full
- * always denies, because failing open there would switch replay protection off for anyone who
- * can fill it.
+ * store cannot be reached, `onStoreError: allow` lets the request through, recorded as an
+ * unchecked `replay` step (so the decision never claims the nonce was checked); a store that is
+ * full always denies, because failing open there would switch replay protection off for anyone
+ * who can fill it.
  */
-export async function claimReplay(claim: ReplayClaim, deps: CheckDeps): Promise<void> {
+export async function claimReplay(claim: ReplayClaim, checkStore: CheckStore): Promise<void> {
   try {
-    await checkReplay(deps.store.replay, claim.key, Math.max(1, claim.ttlMs));
+    await checkReplay(checkStore.store.replay, claim.key, Math.max(1, claim.ttlMs));
   } catch (error) {
-    if (!isOutage(error) || deps.onStoreError === 'deny') throw error;
+    if (!isOutage(error) || !checkStore.failOpen) throw error;
+    checkStore.skipped('replay');
   }
 }

@@ -1,15 +1,17 @@
+import type { UncheckedStep } from '../decision/decision.js';
 import { AuthzError } from '../errors.js';
 import { type Store, StoreCapacityError } from './store.js';
 
 /** The store operations that `onStoreError: allow` lets a check through without. */
-export type DegradedOperation = 'history' | 'workload-pin' | 'drift' | 'rate-limit';
+export type DegradedOperation = Exclude<UncheckedStep, 'replay'>;
 
 /**
  * `onStoreError: allow`: when the store cannot be reached, the check goes on as if the agent
  * had no history, its workload were the pinned one, and its rate limit had room; `onDegraded`
  * counts each. What stays closed: a full store (a capacity limit, not an outage), revocations
  * (held in memory, or denied until first loaded), and the replay claim, which the pipeline
- * lets through without ever reporting the nonce as checked.
+ * lets through without ever reporting the nonce as checked. The pipeline wraps the store per
+ * check (src/pipeline/store-for-check.ts), so each decision says which steps it passed without.
  */
 export function failOpenStore(
   store: Store,
@@ -20,6 +22,7 @@ export function failOpenStore(
     kind: store.kind,
     close: () => store.close(),
     ping: () => store.ping(),
+    inFlight: () => store.inFlight(),
     replay: store.replay,
     revocations: store.revocations,
     history: {

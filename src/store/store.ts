@@ -104,5 +104,7 @@ export interface Store {
   readonly rateLimiter: RateLimiter;
   /** Resolves when the store answers; rejects when it is unreachable (for `/readyz`). */
   ping(): Promise<void>;
+  /** Calls sent and not yet answered (Redis); always 0 for the memory store. */
+  inFlight(): number;
   close(): Promise<void>;
 }

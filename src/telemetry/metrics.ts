@@ -17,6 +17,7 @@ export interface Metrics {
   readonly storeCalls: HotCounter;
   readonly storeErrors: HotCounter;
   readonly storeDuration: HotHistogram;
+  readonly storeFailOpen: HotCounter;
   readonly replayRefusals: Counter;
   readonly rateLimited: Counter;
   readonly decisionLogDropped: Counter;
@@ -25,6 +26,8 @@ export interface Metrics {
 /** Live values the registry reads at scrape time. */
 export interface MetricSources {
   replayEntries(): number;
+  /** Store calls outstanding (Redis). */
+  storeInFlight(): number;
   readonly fetchCounters: Readonly<FetchCounters>;
   readonly policyReloads: Readonly<{ applied: number; rejected: number }>;
 }
@@ -79,6 +82,11 @@ export function createMetrics(sources: MetricSources): Metrics {
       labelNames: ['operation'],
       buckets: STORE_BUCKETS,
     }),
+    storeFailOpen: new HotCounter(registry, {
+      name: 'agent_authz_store_fail_open_total',
+      help: 'Check steps passed without the store because it could not answer (onStoreError: allow), by step.',
+      labelNames: ['step'],
+    }),
     replayRefusals: new Counter({
       name: 'agent_authz_replay_refusals_total',
       help: 'Nonces the replay store refused because it was full of unexpired entries.',
@@ -106,6 +114,14 @@ function registerSourceMetrics(registry: Registry, sources: MetricSources): void
     registers,
     collect() {
       this.set(sources.replayEntries());
+    },
+  });
+  new Gauge({
+    name: 'agent_authz_store_in_flight',
+    help: 'Store calls sent and not yet answered (Redis; bounded by store.redis.maxInFlight).',
+    registers,
+    collect() {
+      this.set(sources.storeInFlight());
     },
   });
   new Counter({

@@ -60,6 +60,7 @@ export function decisionRecord(
     profile: identity.profile,
     zone: identity.zone,
     trust: identity.trust,
+    unchecked: identity.unchecked,
     method: request.method,
     host: request.authority,
     path: request.path,

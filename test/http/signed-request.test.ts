@@ -92,6 +92,7 @@ describe('a signed request checked over HTTP', () => {
       [
         'x-agent-anything',
         'x-agent-decision',
+        'x-agent-unchecked',
         'x-agent-owner',
         'x-agent-purpose',
         'x-agent-workload',
@@ -140,6 +141,7 @@ describe('an unsigned request checked over HTTP', () => {
       [
         'x-agent-anything',
         'x-agent-decision',
+        'x-agent-unchecked',
         'x-agent-id',
         'x-agent-key-id',
         'x-agent-owner',

@@ -1,8 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../../src/agent/index.js';
-import { problem, type UpstreamCheckResponse } from '../support/envoy-client.js';
+import { admin } from '../support/admin-client.js';
+import {
+  agentMetadata,
+  problem,
+  setHeaders,
+  type UpstreamCheckResponse,
+} from '../support/envoy-client.js';
 import { type OwnRedis, startOwnRedis } from '../support/redis-server.js';
 import { uniquePrefix, untilReady } from '../support/redis-test-store.js';
+import { scrapeMetrics } from '../support/scrape-metrics.js';
 import { signedCheck } from '../support/signed-check.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
@@ -78,16 +85,29 @@ describe('Redis killed while checks are flowing', () => {
 });
 
 describe('onStoreError: allow with Redis down', () => {
-  it('lets a signed check through without claiming its nonce, and still denies a revoked agent', async () => {
+  it('lets a signed check through without claiming its nonce, tagged and counted as unchecked, and still denies a revoked agent', async () => {
     server = await startOnRedis(['--on-store-error=allow']);
     const revoked = generateAgentKey();
     await server.app.store.revocations.revoke(revoked.didKey);
+    const healthy = await server.client.check(signed(server, '/healthy').request());
+    expect(setHeaders(healthy)['x-agent-unchecked']).toBeUndefined();
+    expect(agentMetadata(healthy).unchecked).toBeUndefined();
     await redis.kill();
     try {
       const request = signed(server, '/open').request();
-      expect(outcome(await server.client.check(request))).toBe('allowed');
+      const first = await server.client.check(request);
+      expect(outcome(first)).toBe('allowed');
+      // Upstream is told the replay (and the history read) were not checked.
+      expect(setHeaders(first)['x-agent-unchecked']).toBe('history,replay');
+      expect(agentMetadata(first).unchecked).toBe('history,replay');
       // The nonce was never recorded: the same request passes again while Redis is down.
       expect(outcome(await server.client.check(request))).toBe('allowed');
+      const scrape = await scrapeMetrics(server.adminPort);
+      expect(scrape.value('agent_authz_store_fail_open_total', { step: 'replay' })).toBe(2);
+      expect(scrape.value('agent_authz_store_fail_open_total', { step: 'history' })).toBe(2);
+      expect(
+        scrape.value('agent_authz_store_errors_total', { operation: 'replay.claim' }),
+      ).toBeGreaterThanOrEqual(2);
       // Revocations are held in memory: an outage does not lift them.
       expect(outcome(await server.client.check(signed(server, '/r', revoked).request()))).toBe(
         'agent_revoked',
@@ -95,5 +115,46 @@ describe('onStoreError: allow with Redis down', () => {
     } finally {
       await redis.restart();
     }
+  }, 30_000);
+});
+
+describe('readiness and metrics follow the Redis store', () => {
+  it('turns /readyz 503 while Redis is down and 200 when it is back', async () => {
+    server = await startOnRedis();
+    expect((await admin(server.adminPort, 'GET', '/readyz')).status).toBe(200);
+    await redis.kill();
+    try {
+      const down = await admin(server.adminPort, 'GET', '/readyz');
+      expect(down.status).toBe(503);
+      expect(down.body.checks).toMatchObject({ store: false, policy: true, listeners: true });
+    } finally {
+      await redis.restart();
+    }
+    await untilReady(server.app.store, 10_000);
+    expect((await admin(server.adminPort, 'GET', '/readyz')).status).toBe(200);
+  }, 30_000);
+
+  it('reports the calls in flight while Redis stalls, and counts the ones that time out as errors', async () => {
+    server = await startOnRedis();
+    const app = server;
+    redis.pause();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => app.client.check(signed(app, `/stall/${i}`).request())),
+      );
+      expect(answers.map(outcome)).toEqual(Array(5).fill('store_unavailable'));
+      // Timed-out calls stay outstanding until the stalled Redis answers.
+      const scrape = await scrapeMetrics(app.adminPort);
+      expect(scrape.value('agent_authz_store_in_flight')).toBeGreaterThanOrEqual(5);
+      expect(scrape.value('agent_authz_store_errors_total', { operation: 'history.get' })).toBe(5);
+    } finally {
+      redis.resume();
+    }
+    await untilReady(app.app.store, 10_000);
+    await expect
+      .poll(async () => (await scrapeMetrics(app.adminPort)).value('agent_authz_store_in_flight'), {
+        timeout: 10_000,
+      })
+      .toBe(0);
   }, 30_000);
 });

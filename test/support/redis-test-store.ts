@@ -27,6 +27,7 @@ export function redisStoreOptions(overrides: Partial<RedisStoreOptions> = {}): R
     maxInFlight: 1000,
     resyncIntervalMs: 200,
     activityTtlMs: 3_600_000,
+    historyCacheMs: 500,
     ...overrides,
   };
 }

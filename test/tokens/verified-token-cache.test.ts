@@ -54,6 +54,7 @@ function engine() {
       schemeHeader: undefined,
     },
     onStoreError: 'deny',
+    onStoreDegraded: () => {},
     clock: () => clock.now,
     onHistoryError: (error) => {
       throw error;

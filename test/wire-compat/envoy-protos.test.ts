@@ -220,9 +220,9 @@ describe('a CheckResponse built by toCheckResponse, as Envoy decodes it', () => 
         ] as const
       ).map(overwrite),
     );
-    // The forged inbound ones, and the one owned header (x-agent-decision) not set here.
+    // The forged inbound ones, and the owned headers (x-agent-decision, x-agent-unchecked) not set here.
     expect(response.ok_response?.headers_to_remove?.sort()).toEqual(
-      ['x-agent-admin', 'x-agent-decision', 'x-agent-scope'].sort(),
+      ['x-agent-admin', 'x-agent-decision', 'x-agent-scope', 'x-agent-unchecked'].sort(),
     );
     expect(plainStruct(response.dynamic_metadata)).toEqual({
       agent_authz: {

@@ -20,6 +20,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     revocations: new MemoryRevocationStore(),
     rateLimiter: new MemoryRateLimiter(options.maxAgents),
     ping: async () => {},
+    inFlight: () => 0,
     close: async () => {},
   };
 }

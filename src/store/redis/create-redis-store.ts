@@ -22,6 +22,8 @@ export interface RedisStoreOptions {
   readonly resyncIntervalMs: number;
   /** How long an agent's activity counts live after its last request. */
   readonly activityTtlMs: number;
+  /** How long a history read is reused by this process; changes announced evict it at once. */
+  readonly historyCacheMs: number;
 }
 
 /**
@@ -50,13 +52,15 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
   };
   const history = new RedisHistoryStore(calls, keys, {
     activityTtlMs: options.activityTtlMs,
+    historyCacheMs: options.historyCacheMs,
     onBackgroundError: onError,
     announce,
   });
   link
     .subscribe(keys.channel, (message) => {
       const [operation = '', id = ''] = splitOnce(message, '\n');
-      revocations.apply(operation, id);
+      if (operation === 'history') history.forget(id);
+      else revocations.apply(operation, id);
     })
     .catch(onError);
   sync = createStateSync({ calls, keys, revocations, logger, onError });
@@ -77,6 +81,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
       if (!revocations.loaded) await sync();
       if (!revocations.loaded) throw new Error('revocations not loaded from Redis yet');
     },
+    inFlight: () => calls.inFlight,
     close: async () => {
       clearInterval(timer);
       await link.close();

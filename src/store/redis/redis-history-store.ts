@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AgentHistory, DriftEvent, HistoryStore } from '../store.js';
 import type { RedisCalls } from './guard-redis-calls.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -13,14 +14,18 @@ import {
 } from './redis-scripts.js';
 
 const MAX_WORKLOADS = 10;
+/** Agents whose last history read a process keeps (for at most `historyCacheMs`). */
+const RECENT_READS = 10_000;
 const MAX_DRIFT_EVENTS = 20;
 
 export interface RedisHistoryOptions {
   /** How long activity counts live after an agent's last request. Bindings never expire. */
   readonly activityTtlMs: number;
+  /** How long a read is reused by this process (0: never); announced changes evict it. */
+  readonly historyCacheMs: number;
   /** Told when a write made off the check's path failed (the decision already stands). */
   readonly onBackgroundError: (error: unknown) => void;
-  /** Tells the other replicas that an agent's binding changed (quarantine, release). */
+  /** Tells every replica that an agent's binding changed (pin, quarantine, release). */
   readonly announce: (agentId: string) => void;
 }
 
@@ -29,6 +34,12 @@ export interface RedisHistoryOptions {
  * quarantine live in another that never does (`maxmemory-policy` must not evict it).
  * Recording an outcome is sent without waiting for Redis: it is the check's last step and
  * the decision does not depend on it.
+ *
+ * A read is reused for `historyCacheMs` (at most 1 s), so a signed check of an agent seen in
+ * that time costs one round trip (its replay claim) rather than two. A change to a binding — a
+ * pin, a drift, a quarantine, a release — is announced on the channel and evicts the agent's
+ * entry in every process at once; the time bound covers a missed message. Activity counts
+ * (trust levels) may lag by that time.
  */
 export class RedisHistoryStore implements HistoryStore {
   readonly #calls: RedisCalls;
@@ -36,14 +47,38 @@ export class RedisHistoryStore implements HistoryStore {
   readonly #options: RedisHistoryOptions;
   /** Ids this process has already put in the agent index. */
   readonly #indexed = new Set<string>();
+  /** Recent reads (the pending promise, so concurrent checks of one agent share one). */
+  readonly #recent: LRUCache<string, Promise<AgentHistory | undefined>> | undefined;
 
   constructor(calls: RedisCalls, keys: RedisKeys, options: RedisHistoryOptions) {
     this.#calls = calls;
     this.#keys = keys;
     this.#options = options;
+    this.#recent =
+      options.historyCacheMs > 0
+        ? new LRUCache({ max: RECENT_READS, ttl: options.historyCacheMs, ttlAutopurge: false })
+        : undefined;
   }
 
-  async get(agentId: string): Promise<AgentHistory | undefined> {
+  get(agentId: string): Promise<AgentHistory | undefined> {
+    const recent = this.#recent;
+    if (recent === undefined) return this.#read(agentId);
+    const cached = recent.get(agentId);
+    if (cached !== undefined) return cached;
+    const read = this.#read(agentId);
+    recent.set(agentId, read);
+    read.catch(() => {
+      if (recent.get(agentId) === read) recent.delete(agentId);
+    });
+    return read;
+  }
+
+  /** Drops this process's copy of an agent's history: its binding changed somewhere. */
+  forget(agentId: string): void {
+    this.#recent?.delete(agentId);
+  }
+
+  async #read(agentId: string): Promise<AgentHistory | undefined> {
     const [activity, binding] = (await this.#script(GET_HISTORY, agentId, [])) as [
       string[],
       string[],
@@ -78,13 +113,13 @@ export class RedisHistoryStore implements HistoryStore {
   async recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void> {
     const args = [JSON.stringify(event), quarantine ? '1' : '0', String(MAX_DRIFT_EVENTS)];
     await this.#script(RECORD_DRIFT, agentId, args);
+    this.#changed(agentId);
     await this.#index(agentId);
-    if (quarantine) this.#options.announce(agentId);
   }
 
   async release(agentId: string): Promise<boolean> {
     const released = (await this.#script(RELEASE, agentId, [])) === 1;
-    if (released) this.#options.announce(agentId);
+    if (released) this.#changed(agentId);
     return released;
   }
 
@@ -103,6 +138,12 @@ export class RedisHistoryStore implements HistoryStore {
       return history === undefined ? [] : [{ id, history }];
     });
     return ids.length > page.length ? { agents, next: page.at(-1)! } : { agents };
+  }
+
+  /** Evicts the agent's cached history here at once, and in every other process by pub/sub. */
+  #changed(agentId: string): void {
+    this.forget(agentId);
+    this.#options.announce(agentId);
   }
 
   /** A script over one agent's keys (both share the agent's hash tag). */
