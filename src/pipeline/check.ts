@@ -3,7 +3,7 @@ import { extractCredential, presentedProfile } from '../credentials/extract-cred
 import type { AgentIdentity, Decision } from '../decision/decision.js';
 import { isAuthzError } from '../errors.js';
 import { applyAgentLimits, evaluatePolicy } from '../policy/evaluate-policy.js';
-import type { Policy, Zone } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
@@ -28,7 +28,7 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
   const policy = deps.policy();
   const nowMs = deps.clock();
   const options = { tokens: deps.tokens !== undefined, signatures: deps.signatureLimits };
-  let zone: Zone | undefined;
+  let mode = policy.mode;
   let identity: AgentIdentity = {
     verified: false,
     profile: presentedProfile(request, options),
@@ -38,7 +38,8 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
   let proven = identity;
   const checkStore = storeForCheck(deps);
   try {
-    zone = selectZone(policy, request);
+    const zone = selectZone(policy, request);
+    mode = zone?.mode ?? policy.mode;
     identity = proven = { ...identity, zone: zone?.name };
     const credential = extractCredential(request, options);
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
@@ -47,8 +48,7 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     const inputs = { policy, zone, request, identity, store: checkStore.store, nowMs };
     const admission = await evaluatePolicy(inputs);
     identity = admission.identity;
-    const observing = (zone?.mode ?? policy.mode) === 'observe';
-    if (admission.refusal && !admission.drifted && !observing) throw admission.refusal;
+    if (admission.refusal && !admission.drifted && mode !== 'observe') throw admission.refusal;
     if (verified.replay !== undefined) await claimReplay(verified.replay, checkStore);
     proven = identity;
     identity = await applyAgentLimits(inputs, admission);
@@ -56,7 +56,6 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     return { allowed: true, identity: tagUnchecked(identity, checkStore) };
   } catch (error) {
     await recordOutcome(deps, identity, false, nowMs);
-    const mode = zone?.mode ?? policy.mode;
     return observe(denial(error, identity, deps), mode, tagUnchecked(proven, checkStore));
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { OWNED_HEADERS } from '../../src/decision/upstream-headers.js';
 import { loadEnvoyProtos } from './load-envoy-protos.js';
 import { validateEnvoyMessage } from './validate-envoy-message.js';
 
@@ -104,5 +105,18 @@ describe('the Envoy config validation', () => {
     };
     delete config.static_resources.clusters[0]!.name;
     expect(validate(config).join('\n')).toMatch(/clusters\[0\]\.name: required/);
+  });
+});
+
+describe('the HTTP-mode bootstrap', () => {
+  it('copies upstream exactly the identity headers agent-authz owns, every one of them', () => {
+    const service = extAuthz(load('envoy/envoy-http.yaml')).http_service as {
+      authorization_response: { allowed_upstream_headers: { patterns: Array<{ exact: string }> } };
+    };
+    const copied = service.authorization_response.allowed_upstream_headers.patterns.map(
+      (pattern) => pattern.exact,
+    );
+    // A header the server owns but Envoy does not copy would let the client's forged copy through.
+    expect(copied.sort()).toEqual([...OWNED_HEADERS].sort());
   });
 });
