@@ -157,7 +157,7 @@ function renderChart(traffic) {
   const totals = traffic.series.verified.map(
     (v, i) => v + traffic.series.unsigned[i] + traffic.series.denied[i],
   );
-  const max = Math.max(1, ...totals);
+  const max = niceCeiling(Math.max(2, ...totals));
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
     role: 'img',
@@ -211,6 +211,12 @@ function renderChart(traffic) {
   $('chart').replaceChildren(chart);
   $('chart-caption').textContent =
     `One bar per ${traffic.intervalSeconds} s interval since ${formatTime(traffic.start)}; counts from this server process only.`;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at or above n, so the axis reads in round numbers. */
+function niceCeiling(n) {
+  const power = 10 ** Math.floor(Math.log10(n));
+  return [1, 2, 5, 10].map((m) => m * power).find((value) => value >= n);
 }
 
 function renderDenials(traffic) {
@@ -459,6 +465,9 @@ async function mutate(action) {
         : `Not done (${error.status}): ${error.message}`;
   }
   await refresh();
+  // The pressed button may now be hidden or disabled: keep the keyboard focus in the view.
+  const pressed = $(action);
+  if (pressed.hidden || pressed.disabled) $('detail-heading').focus();
 }
 
 // ---- token ---------------------------------------------------------------------------------
@@ -512,8 +521,8 @@ function start() {
   $('unrevoke').addEventListener('click', () => mutate('unrevoke'));
   $('release').addEventListener('click', () => mutate('release'));
   $('close-detail').addEventListener('click', closeDetail);
-  $('detail').addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') closeDetail();
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && state.selected !== null) closeDetail();
   });
   renderToken();
   schedule();
