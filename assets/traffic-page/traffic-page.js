@@ -210,7 +210,7 @@ function renderChart(traffic) {
   }
   $('chart').replaceChildren(chart);
   $('chart-caption').textContent =
-    `One bar per ${traffic.intervalSeconds} s interval since ${formatTime(traffic.start)}; counts from this server process only.`;
+    `One bar per ${traffic.intervalSeconds} s interval since ${formatTime(traffic.start)}; counts from server process ${traffic.pid} only.`;
 }
 
 /** The smallest 1, 2 or 5 × 10^k at or above n, so the axis reads in round numbers. */

@@ -28,6 +28,8 @@ export const traffic: AdminHandler = async (deps, { url }) => {
     now: new Date(now).toISOString(),
     start: new Date(startMs).toISOString(),
     intervalSeconds: intervalMs / 1000,
+    // The ring is per process: under --workers N each worker counts only what it answered.
+    pid: process.pid,
     ...counts,
   });
 };

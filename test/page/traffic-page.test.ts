@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentKey, generateAgentKey } from '../../src/agent/index.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
@@ -76,15 +76,23 @@ function watchProblems(page: Page): string[] {
   return problems;
 }
 
-/** Bytes of every response (headers and body) until the page's network goes quiet. */
-async function loadAndWeigh(page: Page, url: string): Promise<number> {
-  const sizes: Array<Promise<number>> = [];
-  const onFinished = (request: import('playwright-core').Request) =>
-    sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize));
+/** Bytes of every response (headers and body) until the page's network goes quiet, by path. */
+async function loadAndWeigh(page: Page, url: string): Promise<Map<string, number>> {
+  const sizes: Array<Promise<[string, number]>> = [];
+  const onFinished = (request: Request) =>
+    sizes.push(
+      request
+        .sizes()
+        .then((s) => [new URL(request.url()).pathname, s.responseHeadersSize + s.responseBodySize]),
+    );
   page.on('requestfinished', onFinished);
   await page.goto(url, { waitUntil: 'networkidle' });
   page.off('requestfinished', onFinished);
-  return (await Promise.all(sizes)).reduce((sum, n) => sum + n, 0);
+  const byPath = new Map<string, number>();
+  for (const [path, bytes] of await Promise.all(sizes)) {
+    byPath.set(path, (byPath.get(path) ?? 0) + bytes);
+  }
+  return byPath;
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
@@ -123,8 +131,9 @@ describe.skipIf(!HAS_CHROMIUM)('the traffic page on the admin port', () => {
 
     const page = await browser.context.newPage();
     const problems = watchProblems(page);
-    const weight = await loadAndWeigh(page, `${served.admin}/`);
-    console.info(`traffic page first load: ${weight} bytes`);
+    const byPath = await loadAndWeigh(page, `${served.admin}/`);
+    const weight = [...byPath.values()].reduce((sum, n) => sum + n, 0);
+    console.info(`traffic page first load: ${weight} bytes`, Object.fromEntries(byPath));
     expect(weight).toBeGreaterThan(0);
     expect(weight).toBeLessThan(WEIGHT_BUDGET_BYTES);
 
@@ -252,6 +261,23 @@ describe.skipIf(!HAS_CHROMIUM)('the traffic page on a server without an admin to
   afterAll(async () => {
     await Promise.all([browser?.close(), served?.server.stop()]);
   });
+
+  it('shows a hostile workload name as text, never as markup', async () => {
+    const agent = generateAgentKey();
+    const principal = `spiffe://evil/<img src=x onerror="document.title='owned'"><script>document.title='owned'</script>`;
+    const now = Math.floor(Date.now() / 1000);
+    const signed = signedCheck({ ...REPORTS, principal }, now, { key: agent });
+    await served.server.client.check(signed.request());
+    const page = await browser.context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${served.admin}/`);
+    const row = page.locator(`#agents tbody tr[data-agent="${agent.didKey}"]`);
+    expect(await row.innerText()).toContain('<img src=x onerror=');
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    expect(await page.title()).toBe('Agent traffic · agent-authz');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('says plainly that changes are disabled, and offers none', async () => {
     const agent = generateAgentKey();
