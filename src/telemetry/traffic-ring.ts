@@ -19,7 +19,7 @@ export interface Resolution {
   readonly intervals: number;
 }
 
-/** 10 s intervals for the last hour, 5 min intervals for the last day: ~140 KB in all. */
+/** 10 s intervals for the last hour, 5 min intervals for the last day: ~148 KB in all. */
 export const DEFAULT_RESOLUTIONS: readonly Resolution[] = [
   { intervalMs: 10_000, intervals: 360 },
   { intervalMs: 300_000, intervals: 288 },
