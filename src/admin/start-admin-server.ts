@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AdminDeps, AdminHandler } from './admin-deps.js';
 import { type AdminReply, problem, writeReply } from './admin-reply.js';
 import { getAgent, listAgents, releaseAgent } from './agent-routes.js';
-import { pageIcon, pageScript, pageStyles, trafficPage } from './page-routes.js';
+import { pageAsset, trafficPage } from './page-routes.js';
 import { createRevocation, deleteRevocation, listRevocations } from './revocation-routes.js';
 import { healthz, metrics, policy, readyz } from './status-routes.js';
 import { adminStatus, traffic } from './traffic-routes.js';
@@ -17,9 +17,7 @@ interface Route {
 /** SPEC §8. Path parts in parentheses are percent-decoded and passed to the handler. */
 const ROUTES: readonly Route[] = [
   { path: /^\/$/, methods: { GET: trafficPage } },
-  { path: /^\/assets\/traffic-page\.js$/, methods: { GET: pageScript } },
-  { path: /^\/assets\/traffic-page\.css$/, methods: { GET: pageStyles } },
-  { path: /^\/assets\/favicon\.svg$/, methods: { GET: pageIcon } },
+  { path: /^\/assets\/([^/]+)$/, methods: { GET: pageAsset } },
   { path: /^\/healthz$/, methods: { GET: healthz } },
   { path: /^\/readyz$/, methods: { GET: readyz } },
   { path: /^\/metrics$/, methods: { GET: metrics } },

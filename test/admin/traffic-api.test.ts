@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../../src/agent/index.js';
 import { admin } from '../support/admin-client.js';
@@ -60,12 +61,29 @@ describe('GET / on the admin port', () => {
     expect(csp).not.toContain('unsafe');
     expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(page.text).not.toMatch(/\sstyle=|\son[a-z]+=/i);
-    for (const path of ['/assets/traffic-page.js', '/assets/traffic-page.css']) {
-      const asset = await admin(port(), 'GET', path);
-      expect(asset.status, path).toBe(200);
+    expect(page.text).toContain('/assets/traffic-page.js');
+    expect(page.text).toContain('/assets/traffic-page.css');
+    for (const name of readdirSync('assets/traffic-page').filter((file) => file !== 'index.html')) {
+      const asset = await admin(port(), 'GET', `/assets/${name}`);
+      expect(asset.status, name).toBe(200);
+      expect(asset.contentType, name).toMatch(/^(text\/(javascript|css)|image\/svg\+xml)/);
       expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(page.text).toContain(path);
+      expect(asset.headers.get('content-security-policy')).toBe(csp);
     }
     expect(page.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('serves no file outside the page’s folder, however the name is spelled', async () => {
+    for (const path of [
+      '/assets/..%2Fpackage.json',
+      '/assets/%2e%2e%2fpackage.json',
+      '/assets/index.html.js',
+      '/assets/missing.js',
+      '/assets/../package.json',
+    ]) {
+      const reply = await admin(port(), 'GET', path);
+      expect(reply.status, path).toBe(404);
+      expect(reply.text, path).not.toContain('"dependencies"');
+    }
   });
 });
