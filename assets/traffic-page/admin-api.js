@@ -1,5 +1,8 @@
 import { state } from './page-state.js';
 
+// The admin API client: same origin, no cookies, no cache; a problem+json answer becomes an
+// ApiError with its status and detail.
+
 export class ApiError extends Error {
   constructor(status, detail) {
     super(detail);

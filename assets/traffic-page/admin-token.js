@@ -2,6 +2,9 @@ import { renderActions } from './agent-detail.js';
 import { $ } from './dom.js';
 import { state, TOKEN_KEY } from './page-state.js';
 
+// The admin token: typed by the operator, kept in state.token (in sessionStorage only when
+// asked), sent only in the Authorization header of changes, never put in a URL or logged.
+
 export function renderToken() {
   const text =
     state.mutations === 'disabled'

@@ -2,12 +2,18 @@ import { api } from './admin-api.js';
 import { $, count, element, formatTime } from './dom.js';
 import { state } from './page-state.js';
 
+// The detail view of one agent: its history from GET /v1/agents/{id}, and the changes the
+// operator can make to it through the admin API.
+
+/** Loads the agent's detail, unless the operator closed or changed the view meanwhile. */
 export async function loadDetail(id) {
+  let detail;
   try {
-    state.detail = await api('GET', `/v1/agents/${encodeURIComponent(id)}`);
+    detail = await api('GET', `/v1/agents/${encodeURIComponent(id)}`);
   } catch (error) {
-    state.detail = { id, error: error.message };
+    detail = { id, error: error.message };
   }
+  if (state.selected === id) state.detail = detail;
 }
 
 export async function openDetail(id) {

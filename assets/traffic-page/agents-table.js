@@ -1,6 +1,9 @@
 import { $, count, element, formatTime } from './dom.js';
 import { AGENT_PAGE, state, TRUST_ORDER } from './page-state.js';
 
+// The agents table: one row per agent with a recorded history, sorted by the column headers
+// and narrowed by the filter controls; an agent's id opens its detail.
+
 let openDetail = () => {};
 
 export function agentState(agent) {

@@ -1,6 +1,9 @@
 import { $, count, element, formatClock, formatTime, svg } from './dom.js';
 import { AGENT_PAGE, state, TRUST_ORDER } from './page-state.js';
 
+// The traffic panels from GET /v1/traffic: the legend, the stacked-bar SVG chart, denials by
+// reason, and agents by trust level.
+
 const KINDS = [
   { key: 'verified', label: 'Verified agents' },
   { key: 'unsigned', label: 'Unsigned / human' },
