@@ -28,6 +28,7 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY assets ./assets
 COPY bin ./bin
 COPY proto ./proto
 COPY schema ./schema

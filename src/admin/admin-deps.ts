@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
 import type { Store } from '../store/store.js';
 import type { AuditEntry } from '../telemetry/decision-log.js';
+import type { TrafficRing } from '../telemetry/traffic-ring.js';
 import type { AdminReply } from './admin-reply.js';
 
 /** What the admin API reads and changes; injected by the composition root. */
@@ -19,6 +20,8 @@ export interface AdminDeps {
   /** True once the check listeners are bound and until draining starts. */
   readonly listenersUp: () => boolean;
   readonly clock: Clock;
+  /** Per-interval check counts for `GET /v1/traffic` and the traffic page. */
+  readonly traffic: TrafficRing;
 }
 
 /** One request to a matched route: the path's captured parts, decoded. */

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { AdminDeps, AdminHandler } from './admin-deps.js';
 import { type AdminReply, problem, writeReply } from './admin-reply.js';
 import { getAgent, listAgents, releaseAgent } from './agent-routes.js';
+import { pageAsset, trafficPage } from './page-routes.js';
 import { createRevocation, deleteRevocation, listRevocations } from './revocation-routes.js';
 import { healthz, metrics, policy, readyz } from './status-routes.js';
+import { adminStatus, traffic } from './traffic-routes.js';
 
 interface Route {
   readonly path: RegExp;
@@ -14,10 +16,14 @@ interface Route {
 
 /** SPEC §8. Path parts in parentheses are percent-decoded and passed to the handler. */
 const ROUTES: readonly Route[] = [
+  { path: /^\/$/, methods: { GET: trafficPage } },
+  { path: /^\/assets\/([^/]+)$/, methods: { GET: pageAsset } },
   { path: /^\/healthz$/, methods: { GET: healthz } },
   { path: /^\/readyz$/, methods: { GET: readyz } },
   { path: /^\/metrics$/, methods: { GET: metrics } },
   { path: /^\/v1\/policy$/, methods: { GET: policy } },
+  { path: /^\/v1\/admin$/, methods: { GET: adminStatus } },
+  { path: /^\/v1\/traffic$/, methods: { GET: traffic } },
   { path: /^\/v1\/agents$/, methods: { GET: listAgents } },
   { path: /^\/v1\/agents\/([^/]+)$/, methods: { GET: getAgent } },
   { path: /^\/v1\/agents\/([^/]+)\/release$/, methods: { POST: releaseAgent } },

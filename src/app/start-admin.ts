@@ -5,6 +5,7 @@ import type { PolicySource } from '../policy/watch-policy.js';
 import type { Store } from '../store/store.js';
 import type { AuditEntry } from '../telemetry/decision-log.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { TrafficRing } from '../telemetry/traffic-ring.js';
 import type { PolicyStatus } from './open-policy.js';
 import type { Telemetry } from './start-telemetry.js';
 
@@ -21,6 +22,7 @@ export function startAdmin(
     clock: Clock;
     listenersUp: () => boolean;
     logger: Logger;
+    traffic: TrafficRing;
   },
 ): Promise<AdminServer> {
   const audit =
@@ -36,5 +38,6 @@ export function startAdmin(
     audit,
     listenersUp: state.listenersUp,
     clock: state.clock,
+    traffic: state.traffic,
   });
 }

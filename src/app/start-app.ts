@@ -6,8 +6,10 @@ import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
 import type { Store } from '../store/store.js';
+import { feedTraffic } from '../telemetry/feed-traffic.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { createTrafficRing } from '../telemetry/traffic-ring.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { createEngine } from './create-engine.js';
 import { createStore } from './create-store.js';
@@ -68,7 +70,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   );
   const store = instrumentStore(rawStore, telemetry.metrics);
   const current = () => policy.source.current();
-  const check = createEngine(config, { store, policy: current, network, telemetry }, options);
+  const traffic = createTrafficRing();
+  const recordCheck = feedTraffic(telemetry.recordCheck, traffic, clock);
+  const check = createEngine(
+    config,
+    { store, policy: current, network, telemetry: { ...telemetry, recordCheck } },
+    options,
+  );
   const grpc = await startGrpcTransport(config.listen.grpc, check);
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
@@ -78,6 +86,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     clock,
     listenersUp: () => serving,
     logger,
+    traffic,
   });
   const http = await startHttpListener(config, check, logger);
   logger.info(

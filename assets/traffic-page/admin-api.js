@@ -1,0 +1,29 @@
+import { state } from './page-state.js';
+
+// The admin API client: same origin, no cookies, no cache; a problem+json answer becomes an
+// ApiError with its status and detail.
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+/** Calls the admin API on this origin; mutations carry the token in the Authorization header. */
+export async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (method !== 'GET' && state.token) headers.authorization = `Bearer ${state.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    cache: 'no-store',
+    credentials: 'omit',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : {};
+  if (!response.ok) throw new ApiError(response.status, data.detail || data.title || 'failed');
+  return data;
+}
