@@ -103,7 +103,7 @@ describe('the DPoP proof key cache', () => {
     expect(await reasonOf(verify(spliced, proofKey))).toBe('token_invalid');
   });
 
-  it('keeps the jwk members the import checks in the cache key: use "enc" is refused after a hit', async () => {
+  it('keeps the jwk members the import checks in the cache key: use enc is refused after a hit', async () => {
     const { importKey, imported } = countingImport();
     const proofKey = cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576, importKey });
     const agent = generateAgentKey();
