@@ -33,6 +33,15 @@ function reportDegraded(metrics: Metrics, logger: Logger): (step: UncheckedStep)
   };
 }
 
+/** DPoP proof keys are counted with the other key lookups, as method `dpop`. */
+function countProofKeyLookups(metrics: Metrics): (outcome: 'hit' | 'miss') => void {
+  const hit = metrics.keyResolutions.cell('dpop', 'hit');
+  const miss = metrics.keyResolutions.cell('dpop', 'miss');
+  return (outcome) => {
+    (outcome === 'hit' ? hit : miss).n += 1;
+  };
+}
+
 /**
  * The transport-independent engine: a normalised request in, a Decision out, recorded in the
  * metrics and the decision log. Key resolution, token verification and the store (wrapped by
@@ -46,7 +55,13 @@ export function createEngine(
   const { logger } = options;
   const { metrics, recordCheck } = state.telemetry;
   const clock = options.clock ?? systemClock;
-  const tokens = createTokenDeps(config, clock, state.network, options.logger);
+  const tokens = createTokenDeps(
+    config,
+    clock,
+    state.network,
+    options.logger,
+    countProofKeyLookups(metrics),
+  );
   const deps: CheckDeps = {
     resolveKey: instrumentKeyResolver(
       createKeyResolver({

@@ -3,16 +3,22 @@ import type { NetworkResolvers } from '../keys/create-network-resolvers.js';
 import { createTrustedIssuers } from '../keys/create-trusted-issuers.js';
 import type { Clock } from '../lib/clock.js';
 import type { TokenDeps } from '../pipeline/check-deps.js';
+import { cacheProofKeys } from '../proofs/cache-proof-keys.js';
 import { cacheVerifiedTokens } from '../proofs/cache-verified-tokens.js';
 import { createTokenVerifier } from '../proofs/verify-access-token.js';
 import type { Logger } from '../telemetry/logger.js';
 
-/** The token profiles, when issuers are configured (SPEC §2 items 2–3). */
+/**
+ * The token profiles, when issuers are configured (SPEC §2 items 2–3). DPoP proof keys get a
+ * cache of their own with the bounds of the resolved-key cache (`keys.cacheSize`,
+ * `keys.cacheBytes`); `onProofKeyLookup` counts its hits and misses.
+ */
 export function createTokenDeps(
   config: Config,
   clock: Clock,
   network: NetworkResolvers,
   logger: Logger,
+  onProofKeyLookup?: (outcome: 'hit' | 'miss') => void,
 ): TokenDeps | undefined {
   if (config.issuers.length === 0) return undefined;
   const { tokens } = config;
@@ -35,6 +41,11 @@ export function createTokenDeps(
     }),
     requireBinding: tokens.requireBinding,
     proofWindow: { maxAgeMs: tokens.dpop.maxAge, clockSkewMs: tokens.clockSkew },
+    proofKey: cacheProofKeys({
+      maxEntries: config.keys.cacheSize,
+      maxBytes: config.keys.cacheBytes,
+      ...(onProofKeyLookup === undefined ? {} : { onLookup: onProofKeyLookup }),
+    }),
     schemeHeader: tokens.dpop.schemeHeader === '' ? undefined : tokens.dpop.schemeHeader,
   };
 }

@@ -5,6 +5,7 @@ import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
+import { ed25519Verifier } from '../proofs/verify-ed25519.js';
 import type { Store } from '../store/store.js';
 import { feedTraffic } from '../telemetry/feed-traffic.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -96,6 +97,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       admin: config.listen.admin,
       adminPort: admin.port,
       networkResolution: config.resolver.network,
+      ed25519Verifier: ed25519Verifier.backend,
     },
     'agent-authz listening',
   );

@@ -1,6 +1,16 @@
 import { AuthzError } from '../errors.js';
 import type { VerifiedToken } from '../proofs/verified-token.js';
+import { cacheCertificateThumbprints } from './cache-certificate-thumbprints.js';
 import { peerCertificateThumbprint } from './certificate-thumbprint.js';
+
+/**
+ * Client certificates seen recently, by their text as Envoy sends it: 1 000 entries or 8 MiB,
+ * far more than the workloads one replica serves (a certificate is 1–4 KB).
+ */
+const thumbprintOf = cacheCertificateThumbprints(peerCertificateThumbprint, {
+  maxEntries: 1000,
+  maxBytes: 8 * 1024 * 1024,
+});
 
 /**
  * RFC 9449 §6.1: a DPoP token's `cnf.jkt` must be the thumbprint of the key that made the proof.
@@ -56,7 +66,7 @@ export function checkCertificateBinding(
 }
 
 function checkCertificate(x5tS256: string, peerCertificate: string): string {
-  const presented = peerCertificateThumbprint(peerCertificate);
+  const presented = thumbprintOf(peerCertificate);
   if (presented === undefined) {
     throw new AuthzError(
       'binding_mismatch',

@@ -35,7 +35,13 @@ export async function verifyTokenRequest(
     uri: requestUri(request, tokens),
     accessToken: credential.token,
   };
-  const proof = await verifyDpopProof(credential.proof, target, tokens.proofWindow, nowMs);
+  const proof = await verifyDpopProof(
+    credential.proof,
+    target,
+    tokens.proofWindow,
+    nowMs,
+    tokens.proofKey,
+  );
   const token = await tokens.verify(credential.token);
   checkKeyBinding(token, proof.thumbprint, request.source.certificate);
   // One proof, one request: the jti is remembered for as long as the proof is acceptable.

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  compactVerify,
-  decodeProtectedHeader,
-  EmbeddedJWK,
-  type ProtectedHeaderParameters,
-} from 'jose';
+import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AuthzError } from '../errors.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { hasSecretMembers } from '../keys/verification-key.js';
+import type { ProofKeyGetter } from './cache-proof-keys.js';
 
 /** RFC 9449 §4.3 step 5: asymmetric algorithms only; also the `algs` of our DPoP challenge. */
 export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'ES384', 'PS256', 'RS256'] as const;
@@ -42,16 +38,18 @@ const MAX_JTI_LENGTH = 256;
 /**
  * RFC 9449 §4.3, steps 2–9, 11 and 12: typ, alg, a public embedded jwk, the signature, htm, htu,
  * iat, jti and ath. Replay of `jti` and the `cnf.jkt` binding are checked by the caller.
- * Server-provided nonces (step 10) are not used.
+ * Server-provided nonces (step 10) are not used. `proofKey` imports the embedded jwk (see
+ * cache-proof-keys.ts: once per key).
  */
 export async function verifyDpopProof(
   proof: string,
   target: ProofTarget,
   window: ProofWindow,
   nowMs: number,
+  proofKey: ProofKeyGetter,
 ): Promise<VerifiedProof> {
-  const header = proofHeader(proof);
-  const payload = await verifiedPayload(proof);
+  const thumbprint = proofKeyThumbprint(proof);
+  const payload = await verifiedPayload(proof, proofKey);
   if (payload.htm !== target.method) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another method');
   }
@@ -70,15 +68,14 @@ export async function verifyDpopProof(
     throw invalid('the DPoP proof needs a jti of at most 256 characters');
   }
   const acceptableUntilMs = checkIat(payload.iat, window, nowMs);
-  return {
-    thumbprint: jwkThumbprint(header.jwk as Record<string, unknown>)!,
-    jti,
-    acceptableUntilMs,
-  };
+  return { thumbprint, jti, acceptableUntilMs };
 }
 
-/** Steps 2–5 and 7: a JWT with typ dpop+jwt, an allowed alg and a public jwk. */
-function proofHeader(proof: string): ProtectedHeaderParameters {
+/**
+ * Steps 2–5 and 7: a JWT with typ dpop+jwt, an allowed alg and a public jwk, whose RFC 7638
+ * thumbprint is returned.
+ */
+function proofKeyThumbprint(proof: string): string {
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(proof);
@@ -90,20 +87,22 @@ function proofHeader(proof: string): ProtectedHeaderParameters {
     throw invalid('the DPoP proof alg is not an accepted asymmetric algorithm');
   }
   const jwk = header.jwk as Record<string, unknown> | undefined;
-  if (typeof jwk !== 'object' || jwk === null || jwkThumbprint(jwk) === undefined) {
-    throw invalid('the DPoP proof needs a public jwk header');
-  }
-  if (hasSecretMembers(jwk)) {
+  const thumbprint = typeof jwk === 'object' && jwk !== null ? jwkThumbprint(jwk) : undefined;
+  if (thumbprint === undefined) throw invalid('the DPoP proof needs a public jwk header');
+  if (hasSecretMembers(jwk!)) {
     throw invalid('the DPoP proof jwk contains private key material');
   }
-  return header;
+  return thumbprint;
 }
 
 /** Step 6: the signature, by the embedded key; jose checks the key type fits the alg. */
-async function verifiedPayload(proof: string): Promise<Record<string, unknown>> {
+async function verifiedPayload(
+  proof: string,
+  proofKey: ProofKeyGetter,
+): Promise<Record<string, unknown>> {
   let bytes: Uint8Array;
   try {
-    ({ payload: bytes } = await compactVerify(proof, EmbeddedJWK, {
+    ({ payload: bytes } = await compactVerify(proof, proofKey, {
       algorithms: [...DPOP_ALGORITHMS],
     }));
   } catch (error) {

@@ -1,14 +1,14 @@
 import { constants, verify } from 'node:crypto';
-import { hasCanonicalS } from '../keys/check-ed25519-encoding.js';
 import type { SignatureAlgorithm, VerificationKey } from '../keys/verification-key.js';
+import { ed25519Verifier } from './verify-ed25519.js';
 
 type Verifier = (key: VerificationKey, data: Buffer, signature: Uint8Array) => boolean;
 
 /** RFC 9421 §3.3: how each algorithm's signature bytes are checked. */
 const VERIFIERS: Record<SignatureAlgorithm, Verifier> = {
-  // RFC 8032 §5.1.7: S ≥ L is refused here, whatever the library underneath does.
-  ed25519: (key, data, signature) =>
-    hasCanonicalS(signature) && verify(null, data, key.key, signature),
+  // libsodium, or node:crypto when it cannot load; either way S ≥ L (RFC 8032 §5.1.7) and
+  // small-order keys are refused here, whatever the library underneath does.
+  ed25519: (key, data, signature) => ed25519Verifier.verify(key.key, data, signature),
   // §3.3.4: ECDSA signatures are the raw r‖s concatenation, not DER.
   'ecdsa-p256-sha256': (key, data, signature) =>
     signature.length === 64 &&

@@ -9,6 +9,7 @@ import { signCompactJws } from '../../src/agent/sign-compact-jws.js';
 import { signRequest } from '../../src/agent/sign-request.js';
 import { envoyCheckRequest, type RequestShape } from '../support/envoy-check-request.js';
 import { agentMetadata, problem, setHeaders } from '../support/envoy-client.js';
+import { scrapeMetrics } from '../support/scrape-metrics.js';
 import { useTestApp } from '../support/start-test-app.js';
 import { bearerRequest, didIssuer, dpopRequest, issuedToken } from '../support/token-check.js';
 
@@ -239,6 +240,30 @@ describe('a malformed DPoP presentation', () => {
       proof,
     });
     expect(await reasonFor(request)).toBe('token_invalid');
+  });
+});
+
+describe('the proof key of an agent', () => {
+  it('is imported on its first proof only: later proofs are key-cache hits (method dpop)', async () => {
+    const { agent, token } = boundAgent();
+    const dpop = (cache: string) => ({ method: 'dpop', cache });
+    const resolutions = 'agent_authz_key_resolutions_total';
+    const before = await scrapeMetrics(server.adminPort);
+    for (let i = 0; i < 3; i++) {
+      const request = dpopRequest({
+        method: 'GET',
+        url: URL_TEXT,
+        token,
+        agent,
+        iatSeconds: nowSeconds(),
+      });
+      expect(await reasonFor(request)).toBeUndefined();
+    }
+    const after = await scrapeMetrics(server.adminPort);
+    expect(after.value(resolutions, dpop('miss')) - before.value(resolutions, dpop('miss'))).toBe(
+      1,
+    );
+    expect(after.value(resolutions, dpop('hit')) - before.value(resolutions, dpop('hit'))).toBe(2);
   });
 });
 

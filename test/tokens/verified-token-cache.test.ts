@@ -6,6 +6,7 @@ import { createKeyResolver, type KeyResolver } from '../../src/keys/resolve-veri
 import { runCheck } from '../../src/pipeline/check.js';
 import type { CheckDeps } from '../../src/pipeline/check-deps.js';
 import { DEFAULT_POLICY } from '../../src/policy/load-policy.js';
+import { cacheProofKeys } from '../../src/proofs/cache-proof-keys.js';
 import { cacheVerifiedTokens } from '../../src/proofs/cache-verified-tokens.js';
 import { createTokenVerifier } from '../../src/proofs/verify-access-token.js';
 import type { AuthzRequest } from '../../src/request/authz-request.js';
@@ -51,6 +52,7 @@ function engine() {
       }),
       requireBinding: true,
       proofWindow: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
+      proofKey: cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576 }),
       schemeHeader: undefined,
     },
     onStoreError: 'deny',
