@@ -260,10 +260,10 @@ function resolverSchema() {
       maxKeys: z
         .int()
         .positive()
-        .max(1024)
+        .max(64)
         .prefault(32)
         .describe(
-          'most keys (verification methods, directory keys) one document may list; more and the document is refused',
+          'most keys (verification methods, directory keys) one document may list; more and the document is refused, before any key is read',
         ),
       cacheTtl: z
         .strictObject({

@@ -18,9 +18,9 @@ export function limitsSchema() {
         ),
       checkTimeout: durationSchema
         .refine((ms) => ms >= 10, 'at least 10ms')
-        .prefault('120ms')
+        .prefault('140ms')
         .describe(
-          'longest a check may take; then it is denied `deadline_exceeded` (503) — keep it below Envoy’s ext_authz timeout',
+          'longest a check may take; then it is denied `deadline_exceeded` (503) — keep it below Envoy’s ext_authz timeout and above resolver.maxWait',
         ),
       maxHeaderBytes: z
         .int()
