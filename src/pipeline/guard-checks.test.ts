@@ -101,3 +101,41 @@ describe('the per-check deadline', () => {
     expect(await check(REQUEST)).toBe(ALLOWED);
   });
 });
+
+describe('a refused check in observe mode', () => {
+  it('passes as not verified, with the refusal as wouldDeny', async () => {
+    const { refuseCheck } = await import('./check.js');
+    const { parsePolicy } = await import('../policy/load-policy.js');
+    const { AuthzError } = await import('../errors.js');
+    const request: AuthzRequest = {
+      method: 'GET',
+      scheme: 'https',
+      authority: 'api.example.com',
+      path: '/orders',
+      query: null,
+      headers: new Map([['signature-input', ['sig1=()']]]),
+      body: null,
+      source: { principal: '', certificate: '', address: '' },
+      contextExtensions: {},
+      requestId: 'observe',
+    };
+    const deps = {
+      policy: () => parsePolicy('mode: observe\n'),
+      tokens: undefined,
+      signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+      onInternalError: () => {},
+    } as unknown as Parameters<typeof refuseCheck>[1];
+    const error = new AuthzError('overloaded', 'busy', { retryAfterSeconds: 1 });
+    expect(refuseCheck(request, deps, error)).toEqual({
+      allowed: true,
+      identity: { verified: false, profile: 'signed-request', workload: undefined },
+      wouldDeny: 'overloaded',
+    });
+    const enforcing = { ...deps, policy: () => parsePolicy('mode: enforce\n') };
+    expect(refuseCheck(request, enforcing, error)).toMatchObject({
+      allowed: false,
+      reason: 'overloaded',
+      retryAfterSeconds: 1,
+    });
+  });
+});

@@ -97,3 +97,15 @@ describe('limits.maxJsonDepth', () => {
     expect(measureJsonDepth('['.repeat(100_000))).toBe(100_000);
   });
 });
+
+describe('the defaults used where no config is passed', () => {
+  it('are the config schema defaults', async () => {
+    const { limitsSchema } = await import('../../src/config/limits-schema.js');
+    const { DEFAULT_TOKEN_LIMITS } = await import('../../src/credentials/parse-token-headers.js');
+    const defaults = limitsSchema().parse({});
+    expect(DEFAULT_TOKEN_LIMITS).toEqual({
+      maxTokenBytes: defaults.maxTokenBytes,
+      maxJsonDepth: defaults.maxJsonDepth,
+    });
+  });
+});
