@@ -27,6 +27,10 @@ export const REASON_CODES = [
   'scope_insufficient',
   'rate_limited',
   'store_unavailable',
+  'headers_too_large',
+  'body_too_large',
+  'overloaded',
+  'deadline_exceeded',
   'internal_error',
 ] as const;
 
@@ -40,7 +44,7 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export class AuthzError extends Error {
   override readonly name = 'AuthzError';
   readonly code: ReasonCode;
-  /** Seconds after which a retry may succeed (rate limits). */
+  /** Seconds after which a retry may succeed (rate limits, shed checks). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(

@@ -3,14 +3,15 @@ import type { UncheckedStep } from '../decision/decision.js';
 import type { NetworkResolvers } from '../keys/create-network-resolvers.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
 import { systemClock } from '../lib/clock.js';
-import { runCheck } from '../pipeline/check.js';
+import { refuseCheck, runCheck } from '../pipeline/check.js';
 import type { CheckDeps } from '../pipeline/check-deps.js';
+import { guardChecks } from '../pipeline/guard-checks.js';
 import type { Policy } from '../policy/policy.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { reportRepeatedErrors } from '../store/report-store-errors.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { Metrics } from '../telemetry/metrics.js';
+import { type Metrics, registerChecksInFlight } from '../telemetry/metrics.js';
 import type { CheckEngine } from '../transport/grpc/authorization-service.js';
 import { createTokenDeps } from './create-token-deps.js';
 import {
@@ -44,7 +45,8 @@ function countProofKeyLookups(metrics: Metrics): (outcome: 'hit' | 'miss') => vo
 
 /**
  * The transport-independent engine: a normalised request in, a Decision out, recorded in the
- * metrics and the decision log. Key resolution, token verification and the store (wrapped by
+ * metrics and the decision log. Both transports call it, so its bounds — `limits.maxInFlight`
+ * checks at once, each answered within `limits.checkTimeout` — hold whichever serves Envoy. Key resolution, token verification and the store (wrapped by
  * the caller) are counted and traced without the pipeline knowing.
  */
 export function createEngine(
@@ -80,6 +82,7 @@ export function createEngine(
       maxSignatures: config.signatures.maxSignatures,
       maxComponents: config.signatures.maxComponents,
     },
+    limits: config.limits,
     tokens:
       tokens === undefined
         ? undefined
@@ -90,9 +93,30 @@ export function createEngine(
     onInternalError: (error) => logger.error({ err: error }, 'check failed internally'),
     onHistoryError: (error) => logger.warn({ err: error }, 'agent history not recorded'),
   };
+  const shed = {
+    overloaded: metrics.checksShed.cell('overloaded'),
+    deadline_exceeded: metrics.checksShed.cell('deadline_exceeded'),
+  };
+  const check = guardChecks(
+    (request) => runCheck(request, deps),
+    (request, error) => refuseCheck(request, deps, error),
+    {
+      maxInFlight: config.limits.maxInFlight,
+      deadlineMs: config.limits.checkTimeout,
+      onShed: (reason) => {
+        shed[reason].n += 1;
+      },
+      onLateCheck: (late) =>
+        logger.debug(
+          { allowed: late.allowed },
+          'a check answered at limits.checkTimeout finished later; its decision was discarded',
+        ),
+    },
+  );
+  registerChecksInFlight(metrics, check.inFlight);
   return async (request: AuthzRequest, traceId = request.requestId) => {
     const start = performance.now();
-    const decision = await runCheck(request, deps);
+    const decision = await check(request);
     recordCheck(request, decision, traceId, performance.now() - start);
     if (decision.allowed && decision.wouldDeny !== undefined) {
       const { agentId, zone } = decision.identity;

@@ -3,7 +3,8 @@ import type { Config } from '../config/config-schema.js';
 import { createNetworkResolvers, type NetworkResolvers } from '../keys/create-network-resolvers.js';
 import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
-import { type Clock, systemClock } from '../lib/clock.js';
+import type { Clock } from '../lib/clock.js';
+import { createSteadyClock } from '../lib/steady-clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
 import { ed25519Verifier } from '../proofs/verify-ed25519.js';
 import type { Store } from '../store/store.js';
@@ -50,7 +51,17 @@ export interface AppOptions {
 /** The composition root: builds the store, resolver, telemetry and engine, then the listeners. */
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const clock = options.clock ?? systemClock;
+  // Validity windows are judged by a clock that a backward wall-clock step cannot turn back, so
+  // no replay window reopens after its entry expired (docs/limits.md#clocks).
+  const clock =
+    options.clock ??
+    createSteadyClock({
+      onStepBack: (behindMs) =>
+        logger.warn(
+          { behindMs: Math.round(behindMs) },
+          'the wall clock stepped back; validity windows keep the time running forward from before the step',
+        ),
+    });
   const rawStore = await createStore(config, logger);
   logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
@@ -76,7 +87,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const check = createEngine(
     config,
     { store, policy: current, network, telemetry: { ...telemetry, recordCheck } },
-    options,
+    { ...options, clock },
   );
   const grpc = await startGrpcTransport(config.listen.grpc, check);
   let serving = true;

@@ -5,6 +5,7 @@ import type { Logger } from '../telemetry/logger.js';
 import { createMetrics, type MetricSources, type Metrics } from '../telemetry/metrics.js';
 import { packageVersion } from '../telemetry/package-version.js';
 import { startTracing } from '../telemetry/start-tracing.js';
+import { watchEventLoop } from '../telemetry/watch-event-loop.js';
 
 export interface Telemetry {
   readonly metrics: Metrics;
@@ -22,6 +23,7 @@ export async function startTelemetry(
 ): Promise<Telemetry> {
   const { logger } = options;
   const metrics = createMetrics(sources);
+  const eventLoop = watchEventLoop(metrics.registry, logger, config.telemetry.stallWarning);
   const decisionLog = createDecisionLog({
     destination: config.telemetry.decisionLog,
     sampleAllowed: config.telemetry.sampleAllowed,
@@ -39,6 +41,7 @@ export async function startTelemetry(
     decisionLog,
     recordCheck: createCheckRecorder(metrics, decisionLog),
     close: async () => {
+      eventLoop.stop();
       await decisionLog.close();
       await tracing?.shutdown();
     },

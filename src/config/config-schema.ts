@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import { limitsSchema } from './limits-schema.js';
 import { storeSchema } from './store-schema.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
 
@@ -90,6 +91,7 @@ export const configSchema = z
       })
       .prefault({}),
     resolver: resolverSchema(),
+    limits: limitsSchema(),
     shutdown: z
       .strictObject({
         drainDelay: durationSchema
@@ -254,7 +256,15 @@ function resolverSchema() {
         .positive()
         .max(10_485_760)
         .prefault(65_536)
-        .describe('largest document accepted, in bytes'),
+        .describe('largest did:web document or key directory accepted, in bytes'),
+      maxKeys: z
+        .int()
+        .positive()
+        .max(64)
+        .prefault(32)
+        .describe(
+          'most keys (verification methods, directory keys) one document may list; more and the document is refused, before any key is read',
+        ),
       cacheTtl: z
         .strictObject({
           min: durationSchema
@@ -335,6 +345,12 @@ function telemetrySchema() {
         .max(1)
         .prefault(1)
         .describe('share of allowed checks written to the decision log; denials always are'),
+      stallWarning: durationSchema
+        .refine((ms) => ms >= 10, 'at least 10ms')
+        .prefault('200ms')
+        .describe(
+          'event-loop delay above which a warning is logged and agent_authz_event_loop_stalls_total counts one',
+        ),
       otlp: z
         .string()
         .prefault('')

@@ -377,6 +377,7 @@ describe('the resolver section', () => {
       timeout: 2000,
       maxWait: 100,
       maxBytes: 65_536,
+      maxKeys: 32,
       cacheTtl: { min: 60_000, max: 3_600_000 },
       cacheBytes: 16_777_216,
       maxStale: 3_600_000,

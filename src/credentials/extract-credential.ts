@@ -2,7 +2,7 @@ import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { Credential, Profile } from './credential.js';
 import { parseSignatureHeaders, type SignatureLimits } from './parse-signature-headers.js';
-import { authorizationScheme, parseTokenHeaders } from './parse-token-headers.js';
+import { authorizationScheme, parseTokenHeaders, type TokenLimits } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
 /** Signature tags verified here; an untagged signature is verified too. */
@@ -13,6 +13,8 @@ export interface CredentialOptions {
   /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
   readonly tokens: boolean;
   readonly signatures: SignatureLimits;
+  /** Bounds on access tokens and DPoP proofs; the defaults when absent. */
+  readonly tokenLimits?: TokenLimits;
 }
 
 /** The profile a request claims by the headers it carries, before any of them is parsed. */
@@ -28,7 +30,9 @@ export function presentedProfile(request: AuthzRequest, options: CredentialOptio
  * two credentials, or one we cannot read, is denied — it is never treated as unsigned.
  */
 export function extractCredential(request: AuthzRequest, options: CredentialOptions): Credential {
-  const token = options.tokens ? parseTokenHeaders(request.headers) : undefined;
+  const token = options.tokens
+    ? parseTokenHeaders(request.headers, options.tokenLimits)
+    : undefined;
   if (token !== undefined) {
     if (hasSignatureHeaders(request)) {
       throw new AuthzError(

@@ -53,8 +53,13 @@ describe('parseTokenHeaders', () => {
     ['a token with a space in it', { authorization: [`Bearer ${JWT} ${JWT}`] }],
     ['an unsecured JWT (empty signature)', { authorization: ['Bearer eyJhbGciOiJub25lIn0.e30.'] }],
     ['a proof that is not a JWT', { authorization: [`DPoP ${JWT}`], dpop: ['proof'] }],
-    ['a token over 16 KiB', { authorization: [`Bearer ${JWT}${'A'.repeat(16_384)}`] }],
   ])('is credential_malformed for %s', (_name, fields) => {
     expect(codeOf(fields as Record<string, string[]>)).toBe('credential_malformed');
+  });
+
+  it('is headers_too_large for a token over 16 KiB (limits.maxTokenBytes)', () => {
+    expect(codeOf({ authorization: [`Bearer ${JWT}${'A'.repeat(16_384)}`] })).toBe(
+      'headers_too_large',
+    );
   });
 });

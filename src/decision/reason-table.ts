@@ -11,7 +11,7 @@ export const GrpcCode = {
 export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 
 export interface ReasonResponse {
-  readonly httpStatus: 401 | 403 | 429 | 503;
+  readonly httpStatus: 401 | 403 | 413 | 429 | 431 | 503;
   readonly grpcCode: GrpcCode;
   /** Problem title (RFC 9457 §3.1.3): short, stable per reason. */
   readonly title: string;
@@ -56,6 +56,23 @@ export const REASON_RESPONSES: Readonly<Record<ReasonCode, ReasonResponse>> = {
     httpStatus: 503,
     grpcCode: GrpcCode.UNAVAILABLE,
     title: 'State store unavailable',
+  },
+  // RFC 6585 §5 and RFC 9110 §15.5.14: the request is refused for its size, not its credential.
+  headers_too_large: {
+    httpStatus: 431,
+    grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
+    title: 'Request header fields too large',
+  },
+  body_too_large: {
+    httpStatus: 413,
+    grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
+    title: 'Request body too large to check',
+  },
+  overloaded: { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, title: 'Authorizer overloaded' },
+  deadline_exceeded: {
+    httpStatus: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    title: 'Check did not finish in time',
   },
   internal_error: { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, title: 'Authorizer error' },
 };

@@ -3,6 +3,7 @@ import type { DIDDocument, DIDResolver } from 'did-resolver';
 import { ConfigError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { createDidWebMethod, DID_DOCUMENT_MEDIA_TYPES } from './did-web-method.js';
+import { checkKeyCount } from './fetch/check-key-count.js';
 import { createDocumentSource } from './fetch/create-document-source.js';
 import { createHttpsFetcher, type DocumentFetcher } from './fetch/fetch-https-document.js';
 import { createFetchCounters, type FetchCounters } from './fetch/fetch-outcomes.js';
@@ -24,6 +25,8 @@ export interface ResolverSettings {
   readonly timeout: number;
   readonly maxWait: number;
   readonly maxBytes: number;
+  /** Keys one document may list (`resolver.maxKeys`), counted before it is parsed. */
+  readonly maxKeys: number;
   readonly cacheTtl: { readonly min: number; readonly max: number };
   readonly maxStale: number;
   readonly negativeTtl: number;
@@ -86,7 +89,10 @@ export function createNetworkResolvers(
     createDocumentSource<T>({
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
-      parse: (document) => parse(document.body),
+      parse: (document) => {
+        checkKeyCount(document.body, settings.maxKeys);
+        return parse(document.body);
+      },
       clock: options.clock,
       counters,
       cacheTtl: { minMs: settings.cacheTtl.min, maxMs: settings.cacheTtl.max },

@@ -4,10 +4,11 @@ import { FetchFailure } from './fetch/fetch-outcomes.js';
 
 /**
  * Cached documents are bounded per entry, not only in number: unknown members are dropped and
- * lists and strings capped (16 methods, 2048 characters), so what a hostile document leaves in
- * the cache is bounded per entry.
+ * lists and strings capped (64 methods, the ceiling of `resolver.maxKeys`, which is checked
+ * before parsing; 2048 characters), so what a hostile document leaves in the cache is bounded
+ * per entry.
  */
-const MAX_METHODS = 16;
+const MAX_METHODS = 64;
 const text = z.string().max(2048);
 
 /** JWK members key import reads; private members stay visible so the import can refuse them. */

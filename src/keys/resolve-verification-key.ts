@@ -89,8 +89,11 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
 /** An imported public key (OpenSSL's object and Node's handle) weighs about this much. */
 const KEY_OBJECT_BYTES = 1024;
 
-/** The entry's strings (two bytes a character at worst) and its imported key. */
-function cachedKeyBytes(key: VerificationKey): number {
+/**
+ * What one cached key weighs against `keys.cacheBytes`: its strings (two bytes a character at
+ * worst) and its imported key.
+ */
+export function cachedKeyBytes(key: VerificationKey): number {
   const text = 2 * key.keyId.length + key.controller.length + (key.stateId?.length ?? 0);
   return KEY_OBJECT_BYTES + 2 * text;
 }

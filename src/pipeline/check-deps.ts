@@ -1,3 +1,4 @@
+import { type Limits, limitsSchema } from '../config/limits-schema.js';
 import type { SignatureLimits } from '../credentials/parse-signature-headers.js';
 import type { UncheckedStep } from '../decision/decision.js';
 import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
@@ -21,6 +22,8 @@ export interface CheckDeps {
   readonly window: SignatureWindow;
   /** Bounds on Signature-Input / Signature, enforced while parsing them. */
   readonly signatureLimits: SignatureLimits;
+  /** Sizes and depths a request may reach (`limits`); the config defaults when absent. */
+  readonly limits?: CheckLimits;
   /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
   readonly tokens: TokenDeps | undefined;
   /** `allow` lets requests through when the store cannot answer (fail open), tagged. */
@@ -33,6 +36,11 @@ export interface CheckDeps {
   /** Told when recording history failed; the decision stands. */
   readonly onHistoryError: (error: unknown) => void;
 }
+
+/** The `limits` a single check enforces (the in-flight bound and deadline wrap the check). */
+export type CheckLimits = Omit<Limits, 'maxInFlight' | 'checkTimeout'>;
+
+export const DEFAULT_CHECK_LIMITS: CheckLimits = limitsSchema().parse({});
 
 /** What the DPoP and certificate-bound token profiles need. */
 export interface TokenDeps {

@@ -1,12 +1,13 @@
 import type { Credential } from '../credentials/credential.js';
 import { extractCredential, presentedProfile } from '../credentials/extract-credential.js';
 import type { AgentIdentity, Decision } from '../decision/decision.js';
-import { isAuthzError } from '../errors.js';
+import { type AuthzError, isAuthzError } from '../errors.js';
 import { applyAgentLimits, evaluatePolicy } from '../policy/evaluate-policy.js';
 import type { Policy } from '../policy/policy.js';
 import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import type { CheckDeps } from './check-deps.js';
+import { checkRequestSize } from '../request/check-request-size.js';
+import { type CheckDeps, DEFAULT_CHECK_LIMITS } from './check-deps.js';
 import { claimReplay } from './claim-replay.js';
 import { type CheckStore, storeForCheck } from './store-for-check.js';
 import type { VerifiedCredential } from './verified-credential.js';
@@ -27,7 +28,12 @@ import { verifyTokenRequest } from './verify-token-request.js';
 export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<Decision> {
   const policy = deps.policy();
   const nowMs = deps.clock();
-  const options = { tokens: deps.tokens !== undefined, signatures: deps.signatureLimits };
+  const limits = deps.limits ?? DEFAULT_CHECK_LIMITS;
+  const options = {
+    tokens: deps.tokens !== undefined,
+    signatures: deps.signatureLimits,
+    tokenLimits: limits,
+  };
   let mode = policy.mode;
   let identity: AgentIdentity = {
     verified: false,
@@ -41,6 +47,7 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     const zone = selectZone(policy, request);
     mode = zone?.mode ?? policy.mode;
     identity = proven = { ...identity, zone: zone?.name };
+    checkRequestSize(request, limits);
     const credential = extractCredential(request, options);
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
     const verified = await verifyCredential(request, credential, signedHeaders, deps, identity);
@@ -57,6 +64,34 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
   } catch (error) {
     await recordOutcome(deps, identity, false, nowMs);
     return observe(denial(error, identity, deps), mode, tagUnchecked(proven, checkStore));
+  }
+}
+
+/**
+ * A check refused before it ran (too many in flight) or before it finished (past its deadline):
+ * denied with `error`'s reason — or, where the request's zone observes, passed as not verified.
+ */
+export function refuseCheck(request: AuthzRequest, deps: CheckDeps, error: AuthzError): Decision {
+  const policy = deps.policy();
+  const options = { tokens: deps.tokens !== undefined, signatures: deps.signatureLimits };
+  const identity: AgentIdentity = {
+    verified: false,
+    profile: presentedProfile(request, options),
+    workload: request.source.principal || undefined,
+  };
+  const mode = observesAnywhere(policy) ? modeFor(policy, request) : policy.mode;
+  return observe(denial(error, identity, deps), mode, identity);
+}
+
+function observesAnywhere(policy: Policy): boolean {
+  return policy.mode === 'observe' || policy.zones.some((zone) => zone.mode === 'observe');
+}
+
+function modeFor(policy: Policy, request: AuthzRequest): Policy['mode'] {
+  try {
+    return selectZone(policy, request)?.mode ?? policy.mode;
+  } catch {
+    return policy.mode;
   }
 }
 

@@ -37,7 +37,9 @@ export async function verifySignedRequest(
       : await deps.resolveDirectoryKey(profiled.directory, profiled.keyId);
   const base = verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');
-  if (digest !== undefined && request.body !== null) checkContentDigest(digest, request.body);
+  if (digest !== undefined && request.body !== null) {
+    checkContentDigest(digest, request.body, deps.limits?.maxDigestBodyBytes);
+  }
   const identity: AgentIdentity = {
     verified: true,
     profile: 'signed-request',

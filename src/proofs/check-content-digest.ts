@@ -6,11 +6,26 @@ import type { RequestBody } from '../request/authz-request.js';
 /** RFC 9530 §5 algorithms with "Active" status that we check. */
 const HASHES: Readonly<Record<string, string>> = { 'sha-256': 'sha256', 'sha-512': 'sha512' };
 
+/** The default of `limits.maxDigestBodyBytes`. */
+const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
 /**
  * Checks `Content-Digest` against the body Envoy forwarded. Every supported digest present must
- * match and at least one must be present; unsupported ones are ignored (RFC 9530 §2).
+ * match and at least one must be present; unsupported ones are ignored (RFC 9530 §2). A body
+ * larger than `maxBodyBytes` is refused unhashed: hashing is the one cost of a check that
+ * grows with the request.
  */
-export function checkContentDigest(headerValue: string, body: RequestBody): void {
+export function checkContentDigest(
+  headerValue: string,
+  body: RequestBody,
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+): void {
+  if (body.bytes.length > maxBodyBytes) {
+    throw new AuthzError(
+      'body_too_large',
+      `the body is larger than limits.maxDigestBodyBytes (${maxBodyBytes}), so its digest is not checked`,
+    );
+  }
   if (body.truncated) {
     throw new AuthzError(
       'digest_mismatch',

@@ -4,13 +4,22 @@ import {
   openRedisStore,
   redisStoreOptions,
 } from '../../test/support/redis-test-store.js';
+import type { Clock } from '../lib/clock.js';
+import { createSteadyClock } from '../lib/steady-clock.js';
 import { createMemoryStore } from './memory/create-memory-store.js';
 import type { Store } from './store.js';
 
 /** The store contract: this suite runs unchanged against every implementation. */
-const implementations: Array<{ name: string; open(): Promise<Store>; cleanUp(): Promise<void> }> = [
+const implementations: Array<{
+  name: string;
+  open(): Promise<Store>;
+  cleanUp(): Promise<void>;
+  /** How long past its TTL a replay key may still be held (Redis: one call timeout). */
+  replayMarginMs: number;
+}> = [
   {
     name: 'memory',
+    replayMarginMs: 0,
     open: async () => createMemoryStore({ maxEntries: 10_000, maxAgents: 10_000 }),
     cleanUp: async () => {},
   },
@@ -18,6 +27,7 @@ const implementations: Array<{ name: string; open(): Promise<Store>; cleanUp(): 
     const options = redisStoreOptions();
     return {
       name: 'redis',
+      replayMarginMs: options.timeoutMs,
       open: () => openRedisStore(options),
       cleanUp: () => deleteRedisKeys(options.keyPrefix),
     };
@@ -26,6 +36,40 @@ const implementations: Array<{ name: string; open(): Promise<Store>; cleanUp(): 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const T0 = Date.UTC(2027, 0, 15, 8, 0, 0);
+
+/**
+ * What the check does with a credential valid until `untilMs`: refuse it once its window has
+ * closed by `clock`, else claim its replay key for the rest of the window.
+ */
+async function present(
+  store: Store,
+  clock: Clock,
+  key: string,
+  untilMs: number,
+): Promise<'accepted' | 'expired' | 'replayed'> {
+  const nowMs = clock();
+  if (nowMs > untilMs) return 'expired';
+  return (await store.replay.claim(key, Math.max(1, untilMs - nowMs))) === 'fresh'
+    ? 'accepted'
+    : 'replayed';
+}
+
+/**
+ * Presents one credential with a 300 ms window every 20 ms for 600 ms of real time, after the
+ * wall clock jumped by `jumpMs` right after its first use.
+ */
+async function presentAcrossAJump(store: Store, key: string, jumpMs: number) {
+  const wall = { offsetMs: 0 };
+  const clock = createSteadyClock({ wall: () => T0 + wall.offsetMs + performance.now() });
+  const untilMs = clock() + 300;
+  const outcomes = [await present(store, clock, key, untilMs)];
+  wall.offsetMs = jumpMs;
+  for (let elapsed = 0; elapsed < 600; elapsed += 20) {
+    await sleep(20);
+    outcomes.push(await present(store, clock, key, untilMs));
+  }
+  return outcomes;
+}
 
 describe.each(implementations)('the $name store', (implementation) => {
   let store: Store;
@@ -52,9 +96,23 @@ describe.each(implementations)('the $name store', (implementation) => {
       expect(results.filter((result) => result === 'fresh')).toHaveLength(1);
     });
 
+    it.each([
+      ['back an hour', -3_600_000],
+      ['forward an hour', 3_600_000],
+    ])(
+      'never accepts a credential twice when the wall clock jumps %s after its first use',
+      async (_name, jumpMs) => {
+        const outcomes = await presentAcrossAJump(store, `sig:jump${jumpMs}`, jumpMs);
+        expect(outcomes.filter((outcome) => outcome === 'accepted')).toEqual(['accepted']);
+        expect(outcomes[0]).toBe('accepted');
+        // The window closes by the check's clock: at once forward, after its 300 ms back.
+        expect(outcomes.at(-1)).toBe('expired');
+      },
+    );
+
     it('forgets a key once its ttl has passed', async () => {
       await store.replay.claim('sig:short', 30);
-      await sleep(80);
+      await sleep(80 + implementation.replayMarginMs);
       expect(await store.replay.claim('sig:short', 30)).toBe('fresh');
     });
   });

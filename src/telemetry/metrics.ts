@@ -12,6 +12,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly checks: HotCounter;
   readonly checkDuration: HotHistogram;
+  /** Checks answered without their own decision: `overloaded` or `deadline_exceeded`. */
+  readonly checksShed: HotCounter;
   readonly keyResolutions: HotCounter;
   readonly tokenVerifications: HotCounter;
   readonly storeCalls: HotCounter;
@@ -55,6 +57,11 @@ export function createMetrics(sources: MetricSources): Metrics {
       help: 'Time from a normalised request to its decision, by decision.',
       labelNames: ['decision'],
       buckets: CHECK_BUCKETS,
+    }),
+    checksShed: new HotCounter(registry, {
+      name: 'agent_authz_checks_shed_total',
+      help: 'Checks refused by limits.maxInFlight (overloaded) or answered at limits.checkTimeout (deadline_exceeded), by reason.',
+      labelNames: ['reason'],
     }),
     keyResolutions: new HotCounter(registry, {
       name: 'agent_authz_key_resolutions_total',
@@ -151,4 +158,16 @@ function registerSourceMetrics(registry: Registry, sources: MetricSources): void
     labelNames: ['version', 'node'],
     registers,
   }).set({ version: packageVersion(), node: process.versions.node }, 1);
+}
+
+/** `agent_authz_checks_in_flight`, read from the engine at scrape time. */
+export function registerChecksInFlight(metrics: Metrics, inFlight: () => number): void {
+  new Gauge({
+    name: 'agent_authz_checks_in_flight',
+    help: 'Checks running now in this process (bounded by limits.maxInFlight).',
+    registers: [metrics.registry],
+    collect() {
+      this.set(inFlight());
+    },
+  });
 }

@@ -11,7 +11,9 @@ import { useTestApp } from '../support/start-test-app.js';
  * every field is parsed once, and components, signatures and parameters are bounded.
  */
 
-const server = useTestApp();
+// limits.maxFieldBytes would refuse most of these shapes before they are parsed (see
+// test/limits/request-size-limits.test.ts); raised here so the parser's own bounds are tested.
+const server = useTestApp(['--limits.max-field-bytes=1048576']);
 const URL_ = 'https://api.example.com/orders';
 const JUNK = `:${Buffer.alloc(64, 7).toString('base64')}:`;
 

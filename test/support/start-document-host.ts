@@ -17,6 +17,8 @@ export interface HostedResponse {
   readonly body?: string | Buffer;
   /** Wait this long before answering (a slow origin). */
   readonly delayMs?: number;
+  /** Answers by hand instead (a reset, a trickle): status, headers and body are then ignored. */
+  readonly raw?: (response: ServerResponse) => void;
 }
 
 type Route = HostedResponse | (() => HostedResponse);
@@ -65,6 +67,7 @@ export function useDocumentHost(options: { extraNames?: readonly string[] } = {}
     const answer = typeof route === 'function' ? route() : (route ?? { status: 404 });
     const send = () => {
       if (response.destroyed) return;
+      if (answer.raw !== undefined) return answer.raw(response);
       response.writeHead(answer.status ?? 200, answer.headers);
       response.end(answer.body);
     };

@@ -72,7 +72,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
   );
   return {
     kind: 'redis',
-    replay: new RedisReplayStore(calls, keys),
+    replay: new RedisReplayStore(calls, keys, options.timeoutMs),
     history,
     revocations,
     rateLimiter: new RedisRateLimiter(calls, keys),

@@ -12,14 +12,21 @@ export class RedisReplayStore implements ReplayStore {
   readonly #keys: RedisKeys;
   /** Claims this process made, counted per second of expiry, for `size()`. */
   readonly #expiries = new Map<number, number>();
+  /**
+   * Added to every TTL: the window is judged when the check starts and Redis counts the TTL from
+   * when the SET arrives, up to one call timeout later. Without it, a replay checked in the last
+   * moment of its window could reach Redis just after a faster first claim expired.
+   */
+  readonly #marginMs: number;
 
-  constructor(calls: RedisCalls, keys: RedisKeys) {
+  constructor(calls: RedisCalls, keys: RedisKeys, callTimeoutMs = 0) {
     this.#calls = calls;
     this.#keys = keys;
+    this.#marginMs = callTimeoutMs;
   }
 
   async claim(key: string, ttlMs: number): Promise<ClaimResult> {
-    const ttl = String(Math.max(1, Math.ceil(ttlMs)));
+    const ttl = String(Math.max(1, Math.ceil(ttlMs + this.#marginMs)));
     const reply = await this.#calls.run((link) =>
       link.send(this.#keys.replay(key), ['SET', this.#keys.replay(key), '1', 'NX', 'PX', ttl]),
     );
