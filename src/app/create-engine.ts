@@ -78,14 +78,8 @@ export function createEngine(
   return async (request: AuthzRequest, traceId = request.requestId) => {
     const start = performance.now();
     const decision = await runCheck(request, deps);
+    // An observe-mode would-deny is recorded here once: the decision log always writes it.
     recordCheck(request, decision, traceId, performance.now() - start);
-    if (decision.allowed && decision.wouldDeny !== undefined) {
-      const { agentId, zone } = decision.identity;
-      logger.info(
-        { reason: decision.wouldDeny, agentId, zone, path: request.path },
-        'observe mode: would deny',
-      );
-    }
     return decision;
   };
 }

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { StoreCapacityError } from '../store/store.js';
-import { inChildSpan, isTracing } from '../telemetry/child-span.js';
+import { inRecordedSpan, isTracing } from '../telemetry/child-span.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 /**
@@ -69,5 +69,6 @@ function timedCall<A extends unknown[], R>(
       if (timed) metrics.storeDuration.observe(duration, (performance.now() - start) / 1000);
     }
   };
-  return (...args) => (isTracing() ? inChildSpan(spanName, () => measured(args)) : measured(args));
+  return (...args) =>
+    isTracing() ? inRecordedSpan(spanName, () => measured(args)) : measured(args);
 }
