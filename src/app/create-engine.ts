@@ -47,17 +47,18 @@ export function createEngine(
   const { metrics, recordCheck } = state.telemetry;
   const clock = options.clock ?? systemClock;
   const tokens = createTokenDeps(config, clock, state.network, options.logger);
+  const instrumented = state.telemetry.counting || state.telemetry.tracing;
+  const keyResolver = createKeyResolver({
+    cacheSize: config.keys.cacheSize,
+    cacheBytes: config.keys.cacheBytes,
+    methods: state.network.methods,
+    clock,
+  });
   const deps: CheckDeps = {
-    resolveKey: instrumentKeyResolver(
-      createKeyResolver({
-        cacheSize: config.keys.cacheSize,
-        cacheBytes: config.keys.cacheBytes,
-        methods: state.network.methods,
-        clock,
-      }),
-      metrics,
-    ),
-    resolveDirectoryKey: instrumentDirectoryResolver(state.network.resolveDirectoryKey, metrics),
+    resolveKey: instrumented ? instrumentKeyResolver(keyResolver, metrics) : keyResolver,
+    resolveDirectoryKey: instrumented
+      ? instrumentDirectoryResolver(state.network.resolveDirectoryKey, metrics)
+      : state.network.resolveDirectoryKey,
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
@@ -66,8 +67,8 @@ export function createEngine(
       maxComponents: config.signatures.maxComponents,
     },
     tokens:
-      tokens === undefined
-        ? undefined
+      tokens === undefined || !instrumented
+        ? tokens
         : { ...tokens, verify: instrumentTokenVerifier(tokens.verify, metrics) },
     onStoreError: config.onStoreError,
     onStoreDegraded: reportDegraded(metrics, logger),

@@ -66,7 +66,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     },
     { logger, env: options.env ?? process.env },
   );
-  const store = instrumentStore(rawStore, telemetry.metrics);
+  // Instrumented when something reads it: the per-check metrics, or the child spans of a trace.
+  const instrumented = telemetry.counting || telemetry.tracing;
+  const store = instrumented ? instrumentStore(rawStore, telemetry.metrics) : rawStore;
   const current = () => policy.source.current();
   const check = createEngine(config, { store, policy: current, network, telemetry }, options);
   const grpc = await startGrpcTransport(config.listen.grpc, check);

@@ -335,6 +335,12 @@ function telemetrySchema() {
         .max(1)
         .prefault(1)
         .describe('share of allowed checks written to the decision log; denials always are'),
+      metrics: z
+        .boolean()
+        .prefault(true)
+        .describe(
+          'count every check, store call and key resolution for /metrics; false keeps only the process-level series',
+        ),
       otlp: z
         .string()
         .prefault('')

@@ -13,7 +13,11 @@ export type CheckRecorder = (
   elapsedMs: number,
 ) => void;
 
-export function createCheckRecorder(metrics: Metrics, log: DecisionLog): CheckRecorder {
+/** With `metrics` undefined (`telemetry.metrics: false`) only the decision log is written. */
+export function createCheckRecorder(metrics: Metrics | undefined, log: DecisionLog): CheckRecorder {
+  if (metrics === undefined)
+    return (request, decision, traceId, elapsedMs) =>
+      log.decision(request, decision, traceId, elapsedMs);
   const { checkDuration } = metrics;
   const durations = {
     allow: checkDuration.cell('allow'),
