@@ -5,6 +5,8 @@ import {
   type DriftEvent,
   type HistoryPage,
   type HistoryStore,
+  isPromise,
+  type MaybePromise,
   type RateDecision,
   type RateLimiter,
   type Store,
@@ -71,25 +73,25 @@ class FailOpenHistory implements HistoryStore {
     this.#onDegraded = onDegraded;
   }
 
-  get(agentId: string): Promise<AgentHistory | undefined> {
-    return orElse(this.#history.get(agentId), undefined, 'history', this.#onDegraded);
+  get(agentId: string): MaybePromise<AgentHistory | undefined> {
+    return orElse(() => this.#history.get(agentId), undefined, 'history', this.#onDegraded);
   }
 
   recordOutcome(
     agentId: string,
     outcome: { allowed: boolean; workload: string | undefined; atMs: number },
-  ): Promise<void> {
+  ): MaybePromise<void> {
     return this.#history.recordOutcome(agentId, outcome);
   }
 
-  pinWorkload(agentId: string, fingerprint: string): Promise<string> {
-    const pending = this.#history.pinWorkload(agentId, fingerprint);
-    return orElse(pending, fingerprint, 'workload-pin', this.#onDegraded);
+  async pinWorkload(agentId: string, fingerprint: string): Promise<string> {
+    const pin = () => this.#history.pinWorkload(agentId, fingerprint);
+    return orElse(pin, fingerprint, 'workload-pin', this.#onDegraded);
   }
 
-  recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void> {
-    const pending = this.#history.recordDrift(agentId, event, quarantine);
-    return orElse(pending, undefined, 'drift', this.#onDegraded);
+  async recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void> {
+    const record = () => this.#history.recordDrift(agentId, event, quarantine);
+    return orElse(record, undefined, 'drift', this.#onDegraded);
   }
 
   release(agentId: string): Promise<boolean> {
@@ -113,22 +115,31 @@ class FailOpenRateLimiter implements RateLimiter {
   }
 
   take(key: string, rate: { limit: number; windowMs: number }, nowMs: number) {
-    return orElse(this.#limiter.take(key, rate, nowMs), ROOM, 'rate-limit', this.#onDegraded);
+    const take = () => this.#limiter.take(key, rate, nowMs);
+    return orElse(take, ROOM, 'rate-limit', this.#onDegraded);
   }
 }
 
-async function orElse<T>(
-  pending: Promise<T>,
+/**
+ * The call's answer, or `fallback` when the store could not answer. A synchronous answer stays
+ * synchronous; a failure is handled alike whether it was thrown or a rejected promise.
+ */
+function orElse<T>(
+  call: () => MaybePromise<T>,
   fallback: T,
   operation: DegradedOperation,
   onDegraded: OnDegraded,
-): Promise<T> {
-  try {
-    return await pending;
-  } catch (error) {
+): MaybePromise<T> {
+  const degrade = (error: unknown): T => {
     if (!isOutage(error)) throw error;
     onDegraded(operation);
     return fallback;
+  };
+  try {
+    const answer = call();
+    return isPromise(answer) ? answer.catch(degrade) : answer;
+  } catch (error) {
+    return degrade(error);
   }
 }
 
