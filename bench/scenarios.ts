@@ -27,6 +27,8 @@ export interface Scenario {
   readonly floors: readonly FloorName[];
   /** Server config beyond what the requests need. */
   readonly config?: Record<string, unknown>;
+  /** Node flags for this scenario's server, after `--server-node-arg`s (e.g. GC tuning). */
+  readonly nodeArgs?: readonly string[];
   /** Not pinned to the servers' core: `--workers N` needs more than one core to scale. */
   readonly allCores?: boolean;
   /** Why it cannot run against `checkout` yet; undefined when it can. */
@@ -111,6 +113,27 @@ export const SCENARIOS: readonly Scenario[] = [
     config: { telemetry: { otlp: OTLP_SINK_URL } },
     unavailable: needs(['telemetry', 'otlp']),
   },
+  {
+    ...check(
+      'telemetry-off',
+      'signed Ed25519, no metrics, no decision log, no SDK',
+      'signed-ed25519',
+      ['verify-ed25519', 'noop-grpc'],
+    ),
+    config: { telemetry: { metrics: false, decisionLog: 'off' } },
+    unavailable: needs(['telemetry', 'metrics']),
+  },
+  ...[16, 32, 64].map(
+    (mb): Scenario => ({
+      ...check(
+        `signed-ed25519-semi${mb}`,
+        `signed Ed25519, node --max-semi-space-size=${mb}`,
+        'signed-ed25519',
+        ['verify-ed25519', 'noop-grpc'],
+      ),
+      nodeArgs: [`--max-semi-space-size=${mb}`],
+    }),
+  ),
 ];
 
 function floor(name: 'noop-grpc' | 'noop-http2', description: string): Scenario {

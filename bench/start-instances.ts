@@ -88,7 +88,7 @@ function serverCommand(
     return { args: [benchScript(`${scenario.server}-server`), 'PORT'], cwd: process.cwd() };
   }
   return {
-    args: [...options.serverNodeArgs, 'bin/agent-authz.js', 'serve'],
+    args: [...options.serverNodeArgs, ...(scenario.nodeArgs ?? []), 'bin/agent-authz.js', 'serve'],
     cwd: checkout.dir,
     config: merge(merge(baseConfig(checkout), requestConfig), withSink(scenario.config, sink)),
   };

@@ -64,17 +64,18 @@ export function createEngine(
     options.logger,
     countProofKeyLookups(metrics),
   );
+  const instrumented = state.telemetry.counting || state.telemetry.tracing;
+  const keyResolver = createKeyResolver({
+    cacheSize: config.keys.cacheSize,
+    cacheBytes: config.keys.cacheBytes,
+    methods: state.network.methods,
+    clock,
+  });
   const deps: CheckDeps = {
-    resolveKey: instrumentKeyResolver(
-      createKeyResolver({
-        cacheSize: config.keys.cacheSize,
-        cacheBytes: config.keys.cacheBytes,
-        methods: state.network.methods,
-        clock,
-      }),
-      metrics,
-    ),
-    resolveDirectoryKey: instrumentDirectoryResolver(state.network.resolveDirectoryKey, metrics),
+    resolveKey: instrumented ? instrumentKeyResolver(keyResolver, metrics) : keyResolver,
+    resolveDirectoryKey: instrumented
+      ? instrumentDirectoryResolver(state.network.resolveDirectoryKey, metrics)
+      : state.network.resolveDirectoryKey,
     store: state.store,
     policy: state.policy,
     window: { maxAgeMs: config.signatures.maxAge, clockSkewMs: config.signatures.clockSkew },
@@ -84,8 +85,8 @@ export function createEngine(
     },
     limits: config.limits,
     tokens:
-      tokens === undefined
-        ? undefined
+      tokens === undefined || !instrumented
+        ? tokens
         : { ...tokens, verify: instrumentTokenVerifier(tokens.verify, metrics) },
     onStoreError: config.onStoreError,
     onStoreDegraded: reportDegraded(metrics, logger),
@@ -117,14 +118,8 @@ export function createEngine(
   return async (request: AuthzRequest, traceId = request.requestId) => {
     const start = performance.now();
     const decision = await check(request);
+    // An observe-mode would-deny is recorded here once: the decision log always writes it.
     recordCheck(request, decision, traceId, performance.now() - start);
-    if (decision.allowed && decision.wouldDeny !== undefined) {
-      const { agentId, zone } = decision.identity;
-      logger.info(
-        { reason: decision.wouldDeny, agentId, zone, path: request.path },
-        'observe mode: would deny',
-      );
-    }
     return decision;
   };
 }

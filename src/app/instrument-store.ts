@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
-import { StoreCapacityError } from '../store/store.js';
-import { inChildSpan, isTracing } from '../telemetry/child-span.js';
+import { isPromise, type MaybePromise, StoreCapacityError } from '../store/store.js';
+import { inRecordedSpan, isTracing } from '../telemetry/child-span.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 /**
@@ -10,8 +10,9 @@ import type { Metrics } from '../telemetry/metrics.js';
  */
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   const timed = store.kind !== 'memory';
-  const op = <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
-    timedCall(name, call, metrics, timed);
+  // The wrapper answers as the call does (a pending store keeps its promises), so it keeps the type.
+  const op = <F extends (...args: never[]) => unknown>(name: string, call: F): F =>
+    timedCall(name, call as never, metrics, timed) as F;
   const { replay, history, revocations, rateLimiter } = store;
   return {
     kind: store.kind,
@@ -42,32 +43,46 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
 
 /**
  * Counts every call and its failures. Latency is timed only for a networked store: a memory
- * call takes well under a microsecond, less than the clock reads would cost.
+ * call takes well under a microsecond, less than the clock reads would cost. A memory answer
+ * stays synchronous (no promise is made for it); a pending one is followed to its end.
  */
 function timedCall<A extends unknown[], R>(
   operation: string,
-  call: (...args: A) => Promise<R>,
+  call: (...args: A) => MaybePromise<R>,
   metrics: Metrics,
   timed: boolean,
-): (...args: A) => Promise<R> {
+): (...args: A) => MaybePromise<R> {
   const calls = metrics.storeCalls.cell(operation);
   const errors = metrics.storeErrors.cell(operation);
   const duration = metrics.storeDuration.cell(operation);
   const spanName = `agent_authz.store ${operation}`;
-  const measured = async (args: A): Promise<R> => {
-    const start = timed ? performance.now() : 0;
-    calls.n += 1;
+  const failed = (error: unknown): never => {
+    errors.n += 1;
+    if (error instanceof StoreCapacityError && operation === 'replay.claim') {
+      metrics.replayRefusals.inc();
+    }
+    throw error;
+  };
+  const pending = async (answer: Promise<R>, start: number): Promise<R> => {
     try {
-      return await call(...args);
+      return await answer;
     } catch (error) {
-      errors.n += 1;
-      if (error instanceof StoreCapacityError && operation === 'replay.claim') {
-        metrics.replayRefusals.inc();
-      }
-      throw error;
+      return failed(error);
     } finally {
       if (timed) metrics.storeDuration.observe(duration, (performance.now() - start) / 1000);
     }
   };
-  return (...args) => (isTracing() ? inChildSpan(spanName, () => measured(args)) : measured(args));
+  const measured = (args: A): MaybePromise<R> => {
+    const start = timed ? performance.now() : 0;
+    calls.n += 1;
+    let answer: MaybePromise<R>;
+    try {
+      answer = call(...args);
+    } catch (error) {
+      return failed(error);
+    }
+    return isPromise(answer) ? pending(answer, start) : answer;
+  };
+  return (...args) =>
+    isTracing() ? inRecordedSpan(spanName, async () => measured(args)) : measured(args);
 }

@@ -80,7 +80,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     },
     { logger, env: options.env ?? process.env },
   );
-  const store = instrumentStore(rawStore, telemetry.metrics);
+  // Instrumented when something reads it: the per-check metrics, or the child spans of a trace.
+  const instrumented = telemetry.counting || telemetry.tracing;
+  const store = instrumented ? instrumentStore(rawStore, telemetry.metrics) : rawStore;
   const current = () => policy.source.current();
   const traffic = createTrafficRing();
   const recordCheck = feedTraffic(telemetry.recordCheck, traffic, clock);

@@ -11,6 +11,10 @@ export interface Telemetry {
   readonly metrics: Metrics;
   readonly decisionLog: DecisionLog;
   readonly recordCheck: CheckRecorder;
+  /** Per-check series are recorded (`telemetry.metrics`). */
+  readonly counting: boolean;
+  /** An SDK was started: stages open child spans. */
+  readonly tracing: boolean;
   /** Flushes the decision log and any buffered spans. */
   close(): Promise<void>;
 }
@@ -39,7 +43,9 @@ export async function startTelemetry(
   return {
     metrics,
     decisionLog,
-    recordCheck: createCheckRecorder(metrics, decisionLog),
+    recordCheck: createCheckRecorder(config.telemetry.metrics ? metrics : undefined, decisionLog),
+    counting: config.telemetry.metrics,
+    tracing: tracing !== undefined,
     close: async () => {
       eventLoop.stop();
       await decisionLog.close();

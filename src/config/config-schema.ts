@@ -351,6 +351,12 @@ function telemetrySchema() {
         .describe(
           'event-loop delay above which a warning is logged and agent_authz_event_loop_stalls_total counts one',
         ),
+      metrics: z
+        .boolean()
+        .prefault(true)
+        .describe(
+          'count every check, store call and key resolution for /metrics; false keeps only the process-level series',
+        ),
       otlp: z
         .string()
         .prefault('')

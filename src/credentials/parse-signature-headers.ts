@@ -1,13 +1,11 @@
-import {
-  type BareItem,
-  type InnerList,
-  type Item,
-  type Parameters,
-  parseDictionary,
-  serializeInnerList,
-  serializeItem,
-} from 'structured-headers';
+import type { BareItem, InnerList, Item, Parameters } from 'structured-headers';
 import { AuthzError } from '../errors.js';
+import {
+  type DictionaryMember,
+  parseStructuredDictionary,
+  StructuredFieldError,
+} from '../lib/parse-structured-dictionary.js';
+import { serializeInnerList, serializeItem } from '../lib/serialize-structured-item.js';
 import {
   type ComponentId,
   isComponentParam,
@@ -50,54 +48,39 @@ export function parseSignatureHeaders(
   return candidates;
 }
 
+/**
+ * One pass over the field, refusing more than `maxSignatures` members as soon as the next one
+ * starts, and a label given twice: RFC 8941 §4.2.2 would let the later member overwrite the
+ * earlier, and that member — a signature the request carried but nobody verified — would stay
+ * free to be replayed alone.
+ */
 function parseDictionaryOrThrow(
   value: string,
   field: string,
   limits: SignatureLimits,
-): Map<string, Item | InnerList> {
-  let dictionary: Map<string, Item | InnerList>;
+): Map<string, DictionaryMember> {
   try {
-    dictionary = parseDictionary(value);
+    return parseStructuredDictionary(value, {
+      maxMembers: limits.maxSignatures,
+      uniqueKeys: true,
+    });
   } catch (error) {
-    throw malformed(`${field} is not a valid structured-field dictionary`, error);
+    const refusal = error instanceof StructuredFieldError ? error.refusal : 'syntax';
+    throw malformed(REFUSALS[refusal](field, limits), error);
   }
-  if (dictionary.size > limits.maxSignatures) {
-    throw malformed(`${field} carries more than ${limits.maxSignatures} signatures`);
-  }
-  // RFC 8941 §4.2.2: a repeated key overwrites the earlier member. That member — a signature
-  // the request carried but nobody verified — would stay free to be replayed alone.
-  if (countMembers(value) !== dictionary.size) {
-    throw malformed(`${field} names a label more than once`);
-  }
-  return dictionary;
 }
 
-/**
- * Members of a dictionary that parsed: one more than its top-level commas. In valid syntax a
- * comma can only appear elsewhere inside a quoted string (escapes `\"` and `\\`).
- */
-function countMembers(value: string): number {
-  let members = 1;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (quoted) {
-      if (code === BACKSLASH) i++;
-      else if (code === QUOTE) quoted = false;
-    } else if (code === QUOTE) quoted = true;
-    else if (code === COMMA) members++;
-  }
-  return members;
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
+const REFUSALS = {
+  syntax: (field: string) => `${field} is not a valid structured-field dictionary`,
+  'too-many-members': (field: string, limits: SignatureLimits) =>
+    `${field} carries more than ${limits.maxSignatures} signatures`,
+  'repeated-key': (field: string) => `${field} names a label more than once`,
+} as const;
 
 function toCandidate(
   label: string,
-  member: Item | InnerList,
-  signed: Item | InnerList,
+  member: DictionaryMember,
+  signed: DictionaryMember,
   limits: SignatureLimits,
 ): SignatureCandidate {
   if (!Array.isArray(member[0])) {

@@ -1,3 +1,4 @@
+import { decisionReason } from '../telemetry/decision-label.js';
 import type { Decision } from './decision.js';
 
 /** The namespace key our fields live under in Envoy's ext_authz dynamic metadata. */
@@ -13,7 +14,7 @@ export function decisionMetadata(decision: Decision): Record<string, MetadataVal
     verified: identity.verified,
     profile: identity.profile,
   };
-  const reason = decision.allowed ? decision.wouldDeny : decision.reason;
+  const reason = decisionReason(decision);
   if (reason !== undefined) fields.reason = reason;
   if (identity.agentId !== undefined) fields.agent_id = identity.agentId;
   if (identity.zone !== undefined) fields.zone = identity.zone;

@@ -7,6 +7,7 @@ import type { Policy } from '../policy/policy.js';
 import { selectZone } from '../policy/select-zone.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { checkRequestSize } from '../request/check-request-size.js';
+import { isPromise, type MaybePromise } from '../store/store.js';
 import { type CheckDeps, DEFAULT_CHECK_LIMITS } from './check-deps.js';
 import { claimReplay } from './claim-replay.js';
 import { type CheckStore, storeForCheck } from './store-for-check.js';
@@ -56,13 +57,18 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     const admission = await evaluatePolicy(inputs);
     identity = admission.identity;
     if (admission.refusal && !admission.drifted && mode !== 'observe') throw admission.refusal;
-    if (verified.replay !== undefined) await claimReplay(verified.replay, checkStore);
+    if (verified.replay !== undefined) {
+      const claimed = claimReplay(verified.replay, checkStore);
+      if (isPromise(claimed)) await claimed;
+    }
     proven = identity;
     identity = await applyAgentLimits(inputs, admission);
-    await recordOutcome(deps, identity, true, nowMs);
+    const recorded = recordOutcome(deps, identity, true, nowMs);
+    if (isPromise(recorded)) await recorded;
     return { allowed: true, identity: tagUnchecked(identity, checkStore) };
   } catch (error) {
-    await recordOutcome(deps, identity, false, nowMs);
+    const recorded = recordOutcome(deps, identity, false, nowMs);
+    if (isPromise(recorded)) await recorded;
     return observe(denial(error, identity, deps), mode, tagUnchecked(proven, checkStore));
   }
 }
@@ -153,20 +159,24 @@ function observe(
   return { allowed: true, identity: proven, wouldDeny: decision.reason };
 }
 
-/** History feeds trust levels; it only counts agents whose identity was verified. */
-async function recordOutcome(
+/**
+ * History feeds trust levels; it only counts agents whose identity was verified. A failure is
+ * reported, never a denial. Synchronous with the memory store.
+ */
+function recordOutcome(
   deps: CheckDeps,
   identity: AgentIdentity,
   allowed: boolean,
   atMs: number,
-): Promise<void> {
+): MaybePromise<void> {
   if (!identity.verified || identity.agentId === undefined) return;
+  const outcome = { allowed, workload: identity.workload, atMs };
   try {
-    await deps.store.history.recordOutcome(identity.stateId ?? identity.agentId, {
-      allowed,
-      workload: identity.workload,
-      atMs,
-    });
+    const recorded = deps.store.history.recordOutcome(
+      identity.stateId ?? identity.agentId,
+      outcome,
+    );
+    if (isPromise(recorded)) return recorded.catch(deps.onHistoryError);
   } catch (error) {
     deps.onHistoryError(error);
   }

@@ -1,5 +1,6 @@
 import { checkReplay } from '../replay/check-replay.js';
 import { isOutage } from '../store/fail-open-store.js';
+import { isPromise, type MaybePromise } from '../store/store.js';
 import type { CheckStore } from './store-for-check.js';
 import type { ReplayClaim } from './verified-credential.js';
 
@@ -10,11 +11,15 @@ import type { ReplayClaim } from './verified-credential.js';
  * full always denies, because failing open there would switch replay protection off for anyone
  * who can fill it.
  */
-export async function claimReplay(claim: ReplayClaim, checkStore: CheckStore): Promise<void> {
-  try {
-    await checkReplay(checkStore.store.replay, claim.key, Math.max(1, claim.ttlMs));
-  } catch (error) {
+export function claimReplay(claim: ReplayClaim, checkStore: CheckStore): MaybePromise<void> {
+  const unreachable = (error: unknown): void => {
     if (!isOutage(error) || !checkStore.failOpen) throw error;
     checkStore.skipped('replay');
+  };
+  try {
+    const claimed = checkReplay(checkStore.store.replay, claim.key, Math.max(1, claim.ttlMs));
+    if (isPromise(claimed)) return claimed.catch(unreachable);
+  } catch (error) {
+    unreachable(error);
   }
 }

@@ -2,7 +2,7 @@ import type { AgentIdentity, TrustLevel } from '../decision/decision.js';
 import { AuthzError, isAuthzError } from '../errors.js';
 import { canonicalAgentId, canonicalKeyId } from '../keys/canonical-agent-id.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import type { AgentHistory, Store } from '../store/store.js';
+import { type AgentHistory, isPromise, type MaybePromise, type Store } from '../store/store.js';
 import { findAgentRule } from './find-agent-rule.js';
 import { checkPinnedWorkload, leftPinnedWorkload, recordDrift } from './pin-workload.js';
 import type { AgentRule, Policy, Zone } from './policy.js';
@@ -50,9 +50,12 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
     return { identity: zoned, rule: undefined, drifted: false };
   }
   const stateId = identity.stateId ?? canonicalAgentId(identity.agentId);
-  await checkRevoked(inputs, [identity.agentId, stateId]);
+  // The memory store answers synchronously: await only what is pending (a tick each saved).
+  const revoked = checkRevoked(inputs, [identity.agentId, stateId]);
+  if (isPromise(revoked)) await revoked;
   const rule = findAgentRule(policy, identity.agentId, stateId);
-  const history = await inputs.store.history.get(stateId);
+  const pending = inputs.store.history.get(stateId);
+  const history = isPromise(pending) ? await pending : pending;
   const trust = trustLevel(policy, rule, history, inputs.nowMs);
   const admission: Admission = {
     identity: { ...zoned, stateId, trust, owner: rule?.owner },
@@ -126,16 +129,22 @@ export async function applyAgentLimits(
   return drifted ? { ...identity, drifted } : identity;
 }
 
-async function checkRevoked(inputs: PolicyInputs, agentIds: readonly string[]): Promise<void> {
+function checkRevoked(inputs: PolicyInputs, agentIds: readonly string[]): MaybePromise<void> {
   const { keyId, tokenId } = inputs.identity;
   const keyIds = keyId === undefined ? [] : [keyId, canonicalKeyId(keyId)];
   const ids = [...agentIds, ...keyIds, tokenId].filter((id): id is string => id !== undefined);
-  if (
-    ids.some((id) => inputs.policy.revoked.has(id)) ||
-    (await inputs.store.revocations.anyRevoked(ids))
-  ) {
-    throw new AuthzError('agent_revoked', 'the agent, its key or its token is revoked');
+  if (ids.some((id) => inputs.policy.revoked.has(id))) throw revokedError();
+  const inStore = inputs.store.revocations.anyRevoked(ids);
+  if (isPromise(inStore)) {
+    return inStore.then((revoked) => {
+      if (revoked) throw revokedError();
+    });
   }
+  if (inStore) throw revokedError();
+}
+
+function revokedError(): AuthzError {
+  return new AuthzError('agent_revoked', 'the agent, its key or its token is revoked');
 }
 
 function checkRegistration(
@@ -194,11 +203,8 @@ async function checkRateLimit(
   rule: AgentRule,
   agentId: string,
 ): Promise<void> {
-  const outcome = await inputs.store.rateLimiter.take(
-    `agent:${agentId}`,
-    rule.rateLimit!,
-    inputs.nowMs,
-  );
+  const taken = inputs.store.rateLimiter.take(`agent:${agentId}`, rule.rateLimit!, inputs.nowMs);
+  const outcome = isPromise(taken) ? await taken : taken;
   if (!outcome.allowed) {
     throw new AuthzError('rate_limited', 'the agent exceeded its rate limit', {
       retryAfterSeconds: outcome.retryAfterMs / 1000,

@@ -7,8 +7,6 @@ import {
   parseItem,
   parseList,
   serializeDictionary,
-  serializeInnerList,
-  serializeItem,
   serializeList,
 } from 'structured-headers';
 import {
@@ -17,6 +15,11 @@ import {
   type SignatureCandidate,
 } from '../credentials/signature-candidate.js';
 import { AuthzError } from '../errors.js';
+import {
+  type DictionaryMember,
+  parseStructuredDictionary,
+} from '../lib/parse-structured-dictionary.js';
+import { serializeInnerList, serializeItem } from '../lib/serialize-structured-item.js';
 import { fieldValue, type HeaderFields } from '../request/authz-request.js';
 import { fieldBytes, isExactText, trimOws } from '../request/field-bytes.js';
 import { normaliseAuthority } from '../request/normalise-target.js';
@@ -51,7 +54,7 @@ export function buildSignatureBase(
 }
 
 /** Dictionary fields already parsed while building one base, by field name. */
-type ParsedDictionaries = Map<string, Map<string, Item | InnerList>>;
+type ParsedDictionaries = Map<string, Map<string, DictionaryMember>>;
 
 function componentValue(
   message: SignedMessage,
@@ -135,17 +138,17 @@ function parsedDictionary(
   headers: HeaderFields,
   name: string,
   dictionaries: ParsedDictionaries,
-): Map<string, Item | InnerList> {
+): Map<string, DictionaryMember> {
   let dictionary = dictionaries.get(name);
   if (dictionary === undefined) {
     const value = textValue(headers, name);
-    dictionary = parseStructured(() => parseDictionary(value));
+    dictionary = parseStructured(() => parseStructuredDictionary(value));
     dictionaries.set(name, dictionary);
   }
   return dictionary;
 }
 
-function dictionaryMember(dictionary: Map<string, Item | InnerList>, key: BareItem): string {
+function dictionaryMember(dictionary: Map<string, DictionaryMember>, key: BareItem): string {
   if (typeof key !== 'string') throw unsupported('a key parameter that is not a string');
   const member = dictionary.get(key);
   if (member === undefined) {

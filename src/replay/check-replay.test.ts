@@ -24,10 +24,22 @@ describe('replayKey', () => {
 });
 
 describe('checkReplay', () => {
-  it('denies replayed on the second claim of a key', async () => {
+  it('denies replayed on the second claim of a key, synchronously with the memory store', () => {
     const store = new MemoryReplayStore(10);
-    await checkReplay(store, 'k', 1000);
-    const error = await checkReplay(store, 'k', 1000).catch((e: unknown) => e);
+    expect(checkReplay(store, 'k', 1000)).toBeUndefined();
+    expect(() => checkReplay(store, 'k', 1000)).toThrowError(
+      expect.objectContaining({ code: 'replayed' }),
+    );
+  });
+
+  it('denies replayed through the promise of a store that answers later', async () => {
+    const memory = new MemoryReplayStore(10);
+    const later = {
+      claim: async (key: string, ttlMs: number) => memory.claim(key, ttlMs),
+      size: () => 0,
+    };
+    await checkReplay(later, 'k', 1000);
+    const error = await Promise.resolve(checkReplay(later, 'k', 1000)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthzError);
     expect((error as AuthzError).code).toBe('replayed');
   });

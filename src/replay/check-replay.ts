@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AuthzError } from '../errors.js';
-import type { ReplayStore } from '../store/store.js';
+import {
+  type ClaimResult,
+  isPromise,
+  type MaybePromise,
+  type ReplayStore,
+} from '../store/store.js';
 
 /**
  * The replay key of a (key id, nonce) pair. Each part is length-prefixed before hashing, so
@@ -18,9 +23,18 @@ const REPLAYED_MESSAGES: Readonly<Record<string, string>> = {
   dpop: 'this DPoP proof was already used',
 };
 
-/** Denies `replayed` when the key was already claimed within its window. */
-export async function checkReplay(store: ReplayStore, key: string, ttlMs: number): Promise<void> {
-  if ((await store.claim(key, ttlMs)) === 'seen') {
+/**
+ * Denies `replayed` when the key was already claimed within its window. Synchronous when the
+ * store answers synchronously (memory), pending when it does not (Redis).
+ */
+export function checkReplay(store: ReplayStore, key: string, ttlMs: number): MaybePromise<void> {
+  const claimed = store.claim(key, ttlMs);
+  if (isPromise(claimed)) return claimed.then((result) => refuseSeen(result, key));
+  refuseSeen(claimed, key);
+}
+
+function refuseSeen(result: ClaimResult, key: string): void {
+  if (result === 'seen') {
     throw new AuthzError(
       'replayed',
       REPLAYED_MESSAGES[key.slice(0, key.indexOf(':'))] ?? 'this credential was already used',

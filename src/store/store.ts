@@ -11,6 +11,18 @@ export type ClaimResult = 'fresh' | 'seen';
  * The store is reachable but holds as many unexpired entries as it may: a capacity limit, not
  * a dead dependency, so `onStoreError: allow` never applies to it.
  */
+/**
+ * What a hot-path store call returns: the memory store answers synchronously (no promise, no
+ * microtask), a networked store with a promise. Callers `await` it or test `isPromise`;
+ * a memory call that cannot proceed throws where it is called.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Whether a store answer is still pending. */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
 export class StoreCapacityError extends AuthzError {
   constructor(message: string) {
     super('store_unavailable', message);
@@ -23,7 +35,7 @@ export class StoreCapacityError extends AuthzError {
  * `AuthzError` with code `store_unavailable`.
  */
 export interface ReplayStore {
-  claim(key: string, ttlMs: number): Promise<ClaimResult>;
+  claim(key: string, ttlMs: number): MaybePromise<ClaimResult>;
   /** Live entries now held (for occupancy metrics). */
   size(): number;
 }
@@ -54,11 +66,11 @@ export interface AgentHistory {
  * refused with `store_unavailable`, so flooding the store cannot unpin an agent.
  */
 export interface HistoryStore {
-  get(agentId: string): Promise<AgentHistory | undefined>;
+  get(agentId: string): MaybePromise<AgentHistory | undefined>;
   recordOutcome(
     agentId: string,
     outcome: { allowed: boolean; workload: string | undefined; atMs: number },
-  ): Promise<void>;
+  ): MaybePromise<void>;
   /** Pins `fingerprint` if nothing is pinned yet; returns what is pinned now. */
   pinWorkload(agentId: string, fingerprint: string): Promise<string>;
   recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void>;
@@ -78,7 +90,7 @@ export interface HistoryPage {
 export interface RevocationStore {
   revoke(id: string): Promise<void>;
   unrevoke(id: string): Promise<boolean>;
-  anyRevoked(ids: readonly string[]): Promise<boolean>;
+  anyRevoked(ids: readonly string[]): MaybePromise<boolean>;
   /** Every id revoked through the store (not those the policy file lists). */
   list(): Promise<string[]>;
 }
@@ -93,7 +105,7 @@ export interface RateLimiter {
     key: string,
     rate: { limit: number; windowMs: number },
     nowMs: number,
-  ): Promise<RateDecision>;
+  ): MaybePromise<RateDecision>;
 }
 
 export interface Store {

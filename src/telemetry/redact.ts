@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../decision/decision.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import { decisionLabel } from './decision-label.js';
+import { decisionLabel, decisionReason } from './decision-label.js';
 import type { AuditEntry } from './decision-log.js';
 
 /**
@@ -54,7 +54,7 @@ export function decisionRecord(
     kind: 'decision',
     trace_id: traceId,
     decision: decisionLabel(decision),
-    reason: decision.allowed ? decision.wouldDeny : decision.reason,
+    reason: decisionReason(decision),
     agent_id: identity.agentId,
     verified: identity.verified,
     profile: identity.profile,

@@ -36,7 +36,7 @@ export class MemoryHistoryStore implements HistoryStore {
     this.#maxBindings = maxAgents;
   }
 
-  async get(agentId: string): Promise<AgentHistory | undefined> {
+  get(agentId: string): AgentHistory | undefined {
     const activity = this.#activity.get(agentId);
     const binding = this.#bindings.get(agentId);
     if (activity === undefined && binding === undefined) return undefined;
@@ -52,10 +52,10 @@ export class MemoryHistoryStore implements HistoryStore {
     };
   }
 
-  async recordOutcome(
+  recordOutcome(
     agentId: string,
     outcome: { allowed: boolean; workload: string | undefined; atMs: number },
-  ): Promise<void> {
+  ): void {
     const activity = this.#activity.get(agentId) ?? {
       firstSeenMs: outcome.atMs,
       lastSeenMs: outcome.atMs,

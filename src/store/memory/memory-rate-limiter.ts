@@ -13,11 +13,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#arrivals = new LRUCache({ max: maxKeys });
   }
 
-  async take(
-    key: string,
-    rate: { limit: number; windowMs: number },
-    nowMs: number,
-  ): Promise<RateDecision> {
+  take(key: string, rate: { limit: number; windowMs: number }, nowMs: number): RateDecision {
     const { intervalMs, toleranceMs } = gcraParameters(rate);
     const arrival = Math.max(this.#arrivals.get(key) ?? nowMs, nowMs);
     if (arrival - nowMs > toleranceMs) {

@@ -22,7 +22,12 @@ describe('MemoryReplayStore', () => {
   it('refuses with store_unavailable at capacity instead of evicting a live entry', async () => {
     const store = new MemoryReplayStore(3);
     for (const key of ['a', 'b', 'c']) await store.claim(key, 60_000);
-    const refusal = await store.claim('d', 60_000).catch((error: unknown) => error);
+    let refusal: unknown;
+    try {
+      store.claim('d', 60_000);
+    } catch (error) {
+      refusal = error;
+    }
     expect(refusal).toBeInstanceOf(AuthzError);
     expect((refusal as AuthzError).code).toBe('store_unavailable');
     // Nothing was forgotten to make room.

@@ -20,7 +20,7 @@ export class MemoryReplayStore implements ReplayStore {
     this.#entries = new LRUCache<string, true>({ max: capacity + 1, ttl: 1, ttlResolution: 0 });
   }
 
-  async claim(key: string, ttlMs: number): Promise<ClaimResult> {
+  claim(key: string, ttlMs: number): ClaimResult {
     if (this.#entries.has(key)) return 'seen';
     if (this.#entries.size >= this.#capacity) this.#makeRoom();
     this.#entries.set(key, true, { ttl: Math.max(1, Math.ceil(ttlMs)) });

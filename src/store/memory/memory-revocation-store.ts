@@ -12,7 +12,7 @@ export class MemoryRevocationStore implements RevocationStore {
     return this.#revoked.delete(id);
   }
 
-  async anyRevoked(ids: readonly string[]): Promise<boolean> {
+  anyRevoked(ids: readonly string[]): boolean {
     return this.#revoked.size > 0 && ids.some((id) => this.#revoked.has(id));
   }
 

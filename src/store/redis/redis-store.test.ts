@@ -13,8 +13,8 @@ import { AuthzError } from '../../errors.js';
 import { type Store, StoreCapacityError } from '../store.js';
 import { createRedisStore } from './create-redis-store.js';
 
-const reasonOf = (promise: Promise<unknown>) =>
-  promise.then(
+const reasonOf = (answer: unknown) =>
+  Promise.resolve(answer).then(
     () => 'resolved',
     (error: unknown) => (error instanceof AuthzError ? error.code : String(error)),
   );
@@ -66,7 +66,7 @@ describe('two replicas sharing one Redis', () => {
 });
 
 /** anyRevoked answers from the local mirror, without a round trip. */
-const revokedAt = (store: Store, id: string) => () => store.revocations.anyRevoked([id]);
+const revokedAt = (store: Store, id: string) => async () => store.revocations.anyRevoked([id]);
 
 describe('a Redis that cannot be reached', () => {
   it('fails every call fast with store_unavailable and is not ready', async () => {
@@ -154,7 +154,9 @@ describe('its own redis-server, killed, paused and restarted', () => {
     await admin.connect();
     await admin.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
     try {
-      const refusal = await store.replay.claim('sig:oom', 60_000).catch((error: unknown) => error);
+      const refusal = await Promise.resolve(store.replay.claim('sig:oom', 60_000)).catch(
+        (error: unknown) => error,
+      );
       expect(refusal).toBeInstanceOf(StoreCapacityError);
     } finally {
       await admin.configSet({ maxmemory: '0' });

@@ -1,7 +1,7 @@
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import type { Decision } from '../../decision/decision.js';
 import type { AuthzRequest } from '../../request/authz-request.js';
-import { parentContext, traceIdFor, withCheckSpan } from '../../telemetry/check-span.js';
+import { runCheckInSpan } from '../../telemetry/check-span.js';
 import type { CheckRequestMessage, CheckResponseMessage } from './check-messages.js';
 import { toAuthzRequest } from './to-authz-request.js';
 import { toCheckResponse } from './to-check-response.js';
@@ -20,12 +20,11 @@ export function createCheckHandler(check: CheckEngine) {
   ): Promise<void> => {
     try {
       const request = toAuthzRequest(call.request);
-      const parent = parentContext(call.metadata.getMap(), request.headers);
-      let traceId = request.requestId;
-      const decision = await withCheckSpan(parent, (span) => {
-        traceId = traceIdFor(span, request.headers, request.requestId);
-        return check(request, traceId);
-      });
+      const metadata = (name: string) => {
+        const value = call.metadata.get(name)[0];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const { decision, traceId } = await runCheckInSpan(metadata, request, check);
       callback(null, toCheckResponse(decision, request.headers, traceId));
     } catch (error) {
       callback(error as Error);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { parentContext, traceIdFor, withCheckSpan } from '../../telemetry/check-span.js';
+import { runCheckInSpan } from '../../telemetry/check-span.js';
 import type { CheckEngine } from '../grpc/authorization-service.js';
 import { type HttpTransportOptions, toAuthzRequest } from './to-authz-request.js';
 import { type HttpCheckResponse, toHttpResponse } from './to-http-response.js';
@@ -53,12 +53,11 @@ async function handle(
     options,
   );
   if (authz === undefined) return send(response, problemResponse(404, 'path outside the prefix'));
-  const parent = parentContext(request.headers as Record<string, string>, authz.headers);
-  let traceId = authz.requestId;
-  const decision = await withCheckSpan(parent, (span) => {
-    traceId = traceIdFor(span, authz.headers, authz.requestId);
-    return check(authz, traceId);
-  });
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const { decision, traceId } = await runCheckInSpan(header, authz, check);
   send(response, toHttpResponse(decision, authz.headers, traceId));
 }
 
