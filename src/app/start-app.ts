@@ -69,7 +69,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const store = instrumentStore(rawStore, telemetry.metrics);
   const current = () => policy.source.current();
   const check = createEngine(config, { store, policy: current, network, telemetry }, options);
-  const grpc = await startGrpcTransport(config.listen.grpc, check);
+  const grpc = await startGrpcTransport(config.listen.grpc, check, { server: config.grpc.server });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
     store,

@@ -30,13 +30,17 @@ const headerFieldsGetter: TextMapGetter<HeaderFields> = {
 };
 
 /**
+ * A call's own headers as a plain record: grpc-js metadata (`getMap()`), node:http2 stream
+ * headers (the native gRPC server) or an HTTP request's headers. Read with OpenTelemetry's
+ * default getter, which takes the first of repeated values.
+ */
+export type CallHeaders = Readonly<Record<string, string | string[] | Buffer | undefined>>;
+
+/**
  * SPEC §7: the span continues Envoy's own ext_authz span (propagated in the gRPC call
  * metadata), else the trace the client started (`traceparent` in the CheckRequest headers).
  */
-export function parentContext(
-  callMetadata: Record<string, string | Buffer>,
-  requestHeaders: HeaderFields,
-): Context {
+export function parentContext(callMetadata: CallHeaders, requestHeaders: HeaderFields): Context {
   const fromEnvoy = propagation.extract(ROOT_CONTEXT, callMetadata);
   if (trace.getSpanContext(fromEnvoy) !== undefined) return fromEnvoy;
   return propagation.extract(ROOT_CONTEXT, requestHeaders, headerFieldsGetter);

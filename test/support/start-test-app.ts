@@ -33,6 +33,8 @@ export async function startTestApp(
       '--listen.admin=127.0.0.1:0',
       '--listen.http=127.0.0.1:0',
       '--telemetry.decision-log=off',
+      // TEST_GRPC_SERVER=native|grpc-js runs a suite against either gRPC server.
+      ...(process.env.TEST_GRPC_SERVER ? [`--grpc.server=${process.env.TEST_GRPC_SERVER}`] : []),
       ...flags,
     ],
   });
