@@ -52,9 +52,10 @@ const key = (field: number, wireType: 0 | 1 | 2): number => (field << 3) | wireT
 /** CheckResponseMessage → bytes of envoy.service.auth.v3.CheckResponse. */
 export function encodeCheckResponse(message: CheckResponseMessage): Uint8Array {
   const writer = protobuf.Writer.create();
-  // 1: google.rpc.Status {1: code, 2: message}; written even when empty, as before.
+  // 1: google.rpc.Status {1: code, 2: message}; the code written even when 0 (OK), as
+  // protobufjs writes a set field, so Envoy sees exactly what the grpc-js encoding gave it.
   writer.uint32(key(1, 2)).fork();
-  if (message.status.code !== 0) writer.uint32(key(1, 0)).int32(message.status.code);
+  writer.uint32(key(1, 0)).int32(message.status.code);
   if (message.status.message) writer.uint32(key(2, 2)).string(message.status.message);
   writer.ldelim();
   const denied = message.denied_response;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { GrpcCallError, GrpcStatus, statusTrailers } from './grpc-status.js';
 import { frameGrpcMessage, GrpcMessageReader } from './read-grpc-messages.js';
 
@@ -33,7 +33,9 @@ export class NativeCall extends EventEmitter {
     this.stream = stream;
     this.headers = headers;
     stream.on('wantTrailers', () => {
-      if (!stream.destroyed) stream.sendTrailers(this.trailers);
+      if (stream.destroyed) return;
+      stream.sendTrailers(this.trailers);
+      this.stopReading();
     });
     stream.on('close', () => {
       this.clearDeadline();
@@ -117,6 +119,15 @@ export class NativeCall extends EventEmitter {
       { ...RESPONSE_HEADERS, ...statusTrailers(code, details) },
       { endStream: true },
     );
+    this.stopReading();
+  }
+
+  /**
+   * After the status, a client still sending is told to stop (RST_STREAM NO_ERROR, which Node
+   * sends once our side is flushed), so the stream does not stay half-open (PROTOCOL-HTTP2.md).
+   */
+  private stopReading(): void {
+    if (!this.stream.readableEnded) this.stream.close(constants.NGHTTP2_NO_ERROR);
   }
 
   /** A thrown GrpcCallError ends the call with its status; anything else, INTERNAL. */
