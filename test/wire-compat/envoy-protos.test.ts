@@ -180,7 +180,9 @@ const projectResponse = codec(loadExternalAuthProtos(), 'envoy.service.auth.v3.C
 function asEnvoySeesIt(message: CheckResponseMessage): UpstreamCheckResponse & {
   ok_response?: { headers_to_remove?: string[] };
 } {
-  const decoded = upstreamResponse.decode(encodeCheckResponse(message)) as UpstreamCheckResponse;
+  const decoded = upstreamResponse.decode(
+    Buffer.from(encodeCheckResponse(message)),
+  ) as UpstreamCheckResponse;
   // The hand-written encoder means exactly what proto-loader's fromObject encoding means.
   expect(decoded).toEqual(upstreamResponse.decode(projectResponse.encode(message)));
   return decoded;
