@@ -74,6 +74,11 @@ export const SCENARIOS: readonly Scenario[] = [
   ]),
   check('mtls', 'certificate-bound token after the first request', 'mtls', ['noop-grpc']),
   check('unsigned', 'unsigned traffic (tag and pass)', 'unsigned', ['noop-grpc']),
+  ...grpcServerPair('signed-ed25519', 'signed Ed25519', 'signed-ed25519', [
+    'verify-ed25519',
+    'noop-grpc',
+  ]),
+  ...grpcServerPair('unsigned', 'unsigned', 'unsigned', ['noop-grpc']),
   {
     ...check('signed-ed25519-nolog', 'signed Ed25519, decision log off', 'signed-ed25519', [
       'verify-ed25519',
@@ -112,6 +117,23 @@ export const SCENARIOS: readonly Scenario[] = [
     unavailable: needs(['telemetry', 'otlp']),
   },
 ];
+
+/**
+ * The same scenario on each gRPC server (`grpc.server`), whatever the checkout's default:
+ * `NAME-native` (hand-written over node:http2) and `NAME-grpc-js`.
+ */
+function grpcServerPair(
+  name: string,
+  description: string,
+  requests: RequestKind,
+  floors: readonly FloorName[],
+): Scenario[] {
+  return (['native', 'grpc-js'] as const).map((server) => ({
+    ...check(`${name}-${server}`, `${description}, gRPC server ${server}`, requests, floors),
+    config: { grpc: { server } },
+    unavailable: needs(['grpc', 'server']),
+  }));
+}
 
 function floor(name: 'noop-grpc' | 'noop-http2', description: string): Scenario {
   return { name, description, server: name, requests: 'unsigned', floors: [] };
