@@ -40,7 +40,7 @@ export const configSchema = z
       .strictObject({
         server: z
           .enum(['native', 'grpc-js'])
-          .prefault('grpc-js')
+          .prefault('native')
           .describe(
             'the gRPC server on listen.grpc: native (hand-written over node:http2) or grpc-js; docs/performance.md compares them',
           ),

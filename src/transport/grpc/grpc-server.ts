@@ -55,7 +55,7 @@ export async function startGrpcTransport(
     ...loadExternalAuthProtos(),
     ...loadSync(healthProtoPath),
   });
-  const listener = await SERVERS[options.server ?? 'grpc-js'](address, {
+  const listener = await SERVERS[options.server ?? 'native'](address, {
     check,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     addLibraryServices: (registry) => {
