@@ -74,11 +74,8 @@ export const SCENARIOS: readonly Scenario[] = [
   ]),
   check('mtls', 'certificate-bound token after the first request', 'mtls', ['noop-grpc']),
   check('unsigned', 'unsigned traffic (tag and pass)', 'unsigned', ['noop-grpc']),
-  ...grpcServerPair('signed-ed25519', 'signed Ed25519', 'signed-ed25519', [
-    'verify-ed25519',
-    'noop-grpc',
-  ]),
-  ...grpcServerPair('unsigned', 'unsigned', 'unsigned', ['noop-grpc']),
+  onGrpcJs('signed-ed25519', 'signed Ed25519', 'signed-ed25519', ['verify-ed25519', 'noop-grpc']),
+  onGrpcJs('unsigned', 'unsigned', 'unsigned', ['noop-grpc']),
   {
     ...check('signed-ed25519-nolog', 'signed Ed25519, decision log off', 'signed-ed25519', [
       'verify-ed25519',
@@ -119,20 +116,20 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /**
- * The same scenario on each gRPC server (`grpc.server`), whatever the checkout's default:
- * `NAME-native` (hand-written over node:http2) and `NAME-grpc-js`.
+ * The scenario on grpc-js (`grpc.server: grpc-js`) as `NAME-grpc-js`, beside `NAME` on the
+ * checkout's default gRPC server (the hand-written native one, where `grpc.server` exists).
  */
-function grpcServerPair(
+function onGrpcJs(
   name: string,
   description: string,
   requests: RequestKind,
   floors: readonly FloorName[],
-): Scenario[] {
-  return (['native', 'grpc-js'] as const).map((server) => ({
-    ...check(`${name}-${server}`, `${description}, gRPC server ${server}`, requests, floors),
-    config: { grpc: { server } },
+): Scenario {
+  return {
+    ...check(`${name}-grpc-js`, `${description}, gRPC server grpc-js`, requests, floors),
+    config: { grpc: { server: 'grpc-js' } },
     unavailable: needs(['grpc', 'server']),
-  }));
+  };
 }
 
 function floor(name: 'noop-grpc' | 'noop-http2', description: string): Scenario {
