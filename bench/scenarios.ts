@@ -76,6 +76,8 @@ export const SCENARIOS: readonly Scenario[] = [
   ]),
   check('mtls', 'certificate-bound token after the first request', 'mtls', ['noop-grpc']),
   check('unsigned', 'unsigned traffic (tag and pass)', 'unsigned', ['noop-grpc']),
+  onGrpcJs('signed-ed25519', 'signed Ed25519', 'signed-ed25519', ['verify-ed25519', 'noop-grpc']),
+  onGrpcJs('unsigned', 'unsigned', 'unsigned', ['noop-grpc']),
   {
     ...check('signed-ed25519-nolog', 'signed Ed25519, decision log off', 'signed-ed25519', [
       'verify-ed25519',
@@ -135,6 +137,23 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
   ),
 ];
+
+/**
+ * The scenario on grpc-js (`grpc.server: grpc-js`) as `NAME-grpc-js`, beside `NAME` on the
+ * checkout's default gRPC server (the hand-written native one, where `grpc.server` exists).
+ */
+function onGrpcJs(
+  name: string,
+  description: string,
+  requests: RequestKind,
+  floors: readonly FloorName[],
+): Scenario {
+  return {
+    ...check(`${name}-grpc-js`, `${description}, gRPC server grpc-js`, requests, floors),
+    config: { grpc: { server: 'grpc-js' } },
+    unavailable: needs(['grpc', 'server']),
+  };
+}
 
 function floor(name: 'noop-grpc' | 'noop-http2', description: string): Scenario {
   return { name, description, server: name, requests: 'unsigned', floors: [] };

@@ -91,7 +91,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     { store, policy: current, network, telemetry: { ...telemetry, recordCheck } },
     { ...options, clock },
   );
-  const grpc = await startGrpcTransport(config.listen.grpc, check);
+  const grpc = await startGrpcTransport(config.listen.grpc, check, { server: config.grpc.server });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
     store,

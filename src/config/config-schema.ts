@@ -37,6 +37,16 @@ export const configSchema = z
       })
       .prefault({}),
     http: httpTransportSchema(),
+    grpc: z
+      .strictObject({
+        server: z
+          .enum(['native', 'grpc-js'])
+          .prefault('native')
+          .describe(
+            'the gRPC server on listen.grpc: native (hand-written over node:http2) or grpc-js; docs/performance.md compares them',
+          ),
+      })
+      .prefault({}),
     policy: z
       .string()
       .min(1)

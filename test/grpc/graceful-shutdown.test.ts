@@ -12,12 +12,18 @@ import { signedCheck } from '../support/signed-check.js';
 const allow: Decision = { allowed: true, identity: { verified: false, profile: 'unsigned' } };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('draining the gRPC transport', () => {
+const SERVERS = ['native', 'grpc-js'] as const;
+
+describe.each(SERVERS)('draining the gRPC transport on %s', (server) => {
   it('reports NOT_SERVING, finishes checks in flight, then refuses new ones', async () => {
-    const transport = await startGrpcTransport('127.0.0.1:0', async () => {
-      await sleep(400);
-      return allow;
-    });
+    const transport = await startGrpcTransport(
+      '127.0.0.1:0',
+      async () => {
+        await sleep(400);
+        return allow;
+      },
+      { server },
+    );
     const address = `127.0.0.1:${transport.port}`;
     const client = createEnvoyClient(address);
     const request = envoyCheckRequest({ method: 'GET', url: 'https://api.example.com/' });
@@ -41,7 +47,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('the agent-authz process on SIGTERM', () => {
+describe.each(SERVERS)('the agent-authz process on SIGTERM, gRPC on %s', (server) => {
   it('answers every check already sent and exits 0', async () => {
     const port = await freePort();
     const child = spawn(
@@ -52,6 +58,7 @@ describe('the agent-authz process on SIGTERM', () => {
         `--listen.grpc=127.0.0.1:${port}`,
         '--listen.admin=127.0.0.1:0',
         '--listen.http=127.0.0.1:0',
+        `--grpc.server=${server}`,
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,37 +35,42 @@ describe('agent-authz serve --workers', () => {
     expect(run.stderr).toContain('more than one worker needs store.redis');
   });
 
-  it('serves from two workers sharing state, replaces a killed worker, and drains on SIGTERM', async () => {
-    const port = await freePort();
-    const server = await spawnServer(
-      [
-        '--workers',
-        '2',
-        `--store.redis.url=${SHARED_REDIS_URL}`,
-        `--store.redis.key-prefix=${prefix}`,
-      ],
-      { port, expectListening: 2 },
-    );
-    // One connection per client: the supervisor hands connections to the workers in turn.
-    const clients = Array.from({ length: 4 }, () =>
-      createEnvoyClient(server.address, { ownConnection: true }),
-    );
-    try {
-      const once = signed('/shared').request();
-      const outcomes = [];
-      for (const client of clients) outcomes.push(outcome(await client.check(once)));
-      expect(outcomes).toEqual(['allowed', 'replayed', 'replayed', 'replayed']);
+  it.each(['native', 'grpc-js'])(
+    'serves from two workers sharing state, replaces a killed worker, and drains on SIGTERM, gRPC on %s',
+    async (grpcServer) => {
+      const port = await freePort();
+      const server = await spawnServer(
+        [
+          `--grpc.server=${grpcServer}`,
+          '--workers',
+          '2',
+          `--store.redis.url=${SHARED_REDIS_URL}`,
+          `--store.redis.key-prefix=${prefix}`,
+        ],
+        { port, expectListening: 2 },
+      );
+      // One connection per client: the supervisor hands connections to the workers in turn.
+      const clients = Array.from({ length: 4 }, () =>
+        createEnvoyClient(server.address, { ownConnection: true }),
+      );
+      try {
+        const once = signed('/shared').request();
+        const outcomes = [];
+        for (const client of clients) outcomes.push(outcome(await client.check(once)));
+        expect(outcomes).toEqual(['allowed', 'replayed', 'replayed', 'replayed']);
 
-      const [victim] = workerPids(server.output());
-      process.kill(victim!, 'SIGKILL');
-      await waitFor(() => listeningPorts(server.output()).length >= 3, 20_000);
-      expect(server.output()).toContain('worker exited; starting a new one');
-      for (const [i, client] of clients.entries()) {
-        expect(outcome(await client.check(signed(`/after-kill/${i}`).request()))).toBe('allowed');
+        const [victim] = workerPids(server.output());
+        process.kill(victim!, 'SIGKILL');
+        await waitFor(() => listeningPorts(server.output()).length >= 3, 20_000);
+        expect(server.output()).toContain('worker exited; starting a new one');
+        for (const [i, client] of clients.entries()) {
+          expect(outcome(await client.check(signed(`/after-kill/${i}`).request()))).toBe('allowed');
+        }
+      } finally {
+        for (const client of clients) client.close();
       }
-    } finally {
-      for (const client of clients) client.close();
-    }
-    expect(await server.stop()).toBe(0);
-  }, 60_000);
+      expect(await server.stop()).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -9,12 +9,18 @@ type Reply = {
   error_response?: { error_message: string };
 };
 
-/** One grpc.reflection.v1 request/answer, as grpcurl makes them. */
-function reflect(address: string, request: Record<string, string>): Promise<Reply> {
+export type ReflectionVersion = 'v1' | 'v1alpha';
+
+/** One grpc.reflection request/answer, as grpcurl makes them (v1 unless told). */
+function reflect(
+  address: string,
+  request: Record<string, string>,
+  version: ReflectionVersion = 'v1',
+): Promise<Reply> {
   const protoPath = require.resolve(
-    '@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto',
+    `@grpc/reflection/build/proto/grpc/reflection/${version}/reflection.proto`,
   );
-  const client = protoClient(protoPath, 'grpc.reflection.v1.ServerReflection', address, {
+  const client = protoClient(protoPath, `grpc.reflection.${version}.ServerReflection`, address, {
     keepCase: true,
   });
   return new Promise<Reply>((resolve, reject) => {
@@ -29,8 +35,11 @@ function reflect(address: string, request: Record<string, string>): Promise<Repl
 }
 
 /** `grpcurl list`: the services reflection names. */
-export async function listServices(address: string): Promise<string[]> {
-  const reply = await reflect(address, { list_services: '' });
+export async function listServices(
+  address: string,
+  version: ReflectionVersion = 'v1',
+): Promise<string[]> {
+  const reply = await reflect(address, { list_services: '' }, version);
   return reply.list_services_response?.service.map((service) => service.name) ?? [];
 }
 

@@ -36,6 +36,8 @@ export async function startTestApp(
       // A loaded test machine must not turn slow answers into deadline_exceeded; tests of the
       // deadline set their own.
       '--limits.check-timeout=10s',
+      // TEST_GRPC_SERVER=native|grpc-js runs a suite against either gRPC server.
+      ...(process.env.TEST_GRPC_SERVER ? [`--grpc.server=${process.env.TEST_GRPC_SERVER}`] : []),
       ...flags,
     ],
   });

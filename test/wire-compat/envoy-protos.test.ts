@@ -3,7 +3,11 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/decision/decision.js';
 import type { HeaderFields } from '../../src/request/authz-request.js';
-import type { CheckRequestMessage } from '../../src/transport/grpc/check-messages.js';
+import { decodeCheckRequest, encodeCheckResponse } from '../../src/transport/grpc/check-codec.js';
+import type {
+  CheckRequestMessage,
+  CheckResponseMessage,
+} from '../../src/transport/grpc/check-messages.js';
 import { loadExternalAuthProtos, PROTO_DIR } from '../../src/transport/grpc/load-protos.js';
 import { toAuthzRequest } from '../../src/transport/grpc/to-authz-request.js';
 import { toCheckResponse } from '../../src/transport/grpc/to-check-response.js';
@@ -117,7 +121,14 @@ const projectRequest = codec(loadExternalAuthProtos(), 'envoy.service.auth.v3.Ch
 
 describe("a fully populated CheckRequest encoded with Envoy's protos", () => {
   const wire = upstreamRequest.encode(fullCheckRequest());
-  const fromProject = () => toAuthzRequest(projectRequest.decode(wire) as CheckRequestMessage);
+  // As the servers decode: Type.decode straight into the message, no toObject.
+  const fromProject = () => toAuthzRequest(decodeCheckRequest(wire));
+
+  it("decodes to the same request with the Check path's codec as with proto-loader's", () => {
+    expect(fromProject()).toEqual(
+      toAuthzRequest(projectRequest.decode(wire) as CheckRequestMessage),
+    );
+  });
 
   it("carries every field of the fixture through Envoy's own protos", () => {
     expect(upstreamRequest.decode(wire)).toMatchObject(fullCheckRequest());
@@ -165,11 +176,16 @@ describe("a fully populated CheckRequest encoded with Envoy's protos", () => {
 const upstreamResponse = codec(upstreamExternalAuth(), 'envoy.service.auth.v3.CheckResponse');
 const projectResponse = codec(loadExternalAuthProtos(), 'envoy.service.auth.v3.CheckResponse');
 
-/** Encoded as the server encodes, decoded as Envoy decodes. */
-function asEnvoySeesIt(message: object): UpstreamCheckResponse & {
+/** Encoded as the servers encode (no fromObject), decoded as Envoy decodes. */
+function asEnvoySeesIt(message: CheckResponseMessage): UpstreamCheckResponse & {
   ok_response?: { headers_to_remove?: string[] };
 } {
-  return upstreamResponse.decode(projectResponse.encode(message)) as UpstreamCheckResponse;
+  const decoded = upstreamResponse.decode(
+    Buffer.from(encodeCheckResponse(message)),
+  ) as UpstreamCheckResponse;
+  // The hand-written encoder means exactly what proto-loader's fromObject encoding means.
+  expect(decoded).toEqual(upstreamResponse.decode(projectResponse.encode(message)));
+  return decoded;
 }
 
 const overwrite = ([key, value]: readonly [string, string]) => ({

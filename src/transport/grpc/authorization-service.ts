@@ -1,33 +1,58 @@
-import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
-import type { Decision } from '../../decision/decision.js';
-import type { AuthzRequest } from '../../request/authz-request.js';
-import { runCheckInSpan } from '../../telemetry/check-span.js';
+import type {
+  MethodDefinition,
+  ServerUnaryCall,
+  ServiceDefinition,
+  sendUnaryData,
+} from '@grpc/grpc-js';
+import { answerCheck, type CheckEngine } from './answer-check.js';
+import {
+  decodeCheckRequest,
+  decodeCheckResponse,
+  encodeCheckRequest,
+  encodeCheckResponse,
+} from './check-codec.js';
 import type { CheckRequestMessage, CheckResponseMessage } from './check-messages.js';
-import { toAuthzRequest } from './to-authz-request.js';
-import { toCheckResponse } from './to-check-response.js';
 
-/** Runs one check; `traceId` is what the decision log records (the span's, when there is one). */
-export type CheckEngine = (request: AuthzRequest, traceId?: string) => Promise<Decision>;
+export type { CheckEngine } from './answer-check.js';
+
+export const AUTHORIZATION_SERVICE = 'envoy.service.auth.v3.Authorization';
+export const CHECK_PATH = `/${AUTHORIZATION_SERVICE}/Check`;
 
 /**
- * `envoy.service.auth.v3.Authorization/Check`: convert, run the engine inside the check span,
- * convert back. Always answers with a CheckResponse; the engine fails closed on its own.
+ * `Authorization/Check` for grpc-js with the Check path's own codec as (de)serializers, so grpc-js
+ * does no `fromObject`/`toObject` round trip either.
  */
+export const authorizationService: ServiceDefinition<{
+  Check: MethodDefinition<CheckRequestMessage, CheckResponseMessage>;
+}> = {
+  Check: {
+    path: CHECK_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (message) => asBuffer(encodeCheckRequest(message)),
+    requestDeserialize: (bytes) => decodeCheckRequest(bytes),
+    responseSerialize: (message) => asBuffer(encodeCheckResponse(message)),
+    responseDeserialize: (bytes) => decodeCheckResponse(bytes) as unknown as CheckResponseMessage,
+  },
+};
+
+/** The grpc-js handler of Check: the call metadata carries Envoy's trace context. */
 export function createCheckHandler(check: CheckEngine) {
-  return async (
+  return (
     call: ServerUnaryCall<CheckRequestMessage, CheckResponseMessage>,
     callback: sendUnaryData<CheckResponseMessage>,
-  ): Promise<void> => {
-    try {
-      const request = toAuthzRequest(call.request);
-      const metadata = (name: string) => {
-        const value = call.metadata.get(name)[0];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const { decision, traceId } = await runCheckInSpan(metadata, request, check);
-      callback(null, toCheckResponse(decision, request.headers, traceId));
-    } catch (error) {
-      callback(error as Error);
-    }
+  ): void => {
+    answerCheck(check, call.request, (name) => {
+      const value = call.metadata.get(name)[0];
+      return typeof value === 'string' ? value : undefined;
+    }).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(error as Error),
+    );
   };
+}
+
+/** The same bytes as a Buffer, without a copy (protobufjs already returns one on Node). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }

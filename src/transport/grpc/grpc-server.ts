@@ -1,17 +1,25 @@
-import {
-  type GrpcObject,
-  loadPackageDefinition,
-  Server,
-  ServerCredentials,
-  type ServiceClientConstructor,
-} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { type CheckEngine, createCheckHandler } from './authorization-service.js';
+import type { CheckEngine } from './answer-check.js';
+import { AUTHORIZATION_SERVICE } from './authorization-service.js';
+import type { GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
 import { loadExternalAuthProtos } from './load-protos.js';
+import { startNativeGrpcServer } from './native/start-native-server.js';
+import { startGrpcJsServer } from './start-grpc-js-server.js';
 
-export const AUTHORIZATION_SERVICE = 'envoy.service.auth.v3.Authorization';
+export { AUTHORIZATION_SERVICE } from './authorization-service.js';
+
+/** Which gRPC server carries the port (config `grpc.server`). */
+export type GrpcServerKind = 'native' | 'grpc-js';
+
+export interface GrpcTransportOptions {
+  readonly server?: GrpcServerKind;
+  readonly maxMessageBytes?: number;
+}
+
+/** grpc-js's own default is 4 MiB; a CheckRequest with a forwarded body can be larger. */
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface GrpcTransport {
   /** The port actually bound (useful with port 0 in tests). */
@@ -23,34 +31,45 @@ export interface GrpcTransport {
   drain(options: { delayMs: number; timeoutMs: number }): Promise<void>;
 }
 
+const SERVERS: Record<
+  GrpcServerKind,
+  (address: string, options: GrpcListenerOptions) => Promise<GrpcListener>
+> = { native: startNativeGrpcServer, 'grpc-js': startGrpcJsServer };
+
 /**
  * The Envoy-facing gRPC listener: Authorization/Check, grpc.health.v1.Health and server
- * reflection on one port. Health says SERVING only once the listener is bound.
+ * reflection on one port, on the hand-written `node:http2` server or on grpc-js. Health says
+ * SERVING only once the listener is bound.
  */
 export async function startGrpcTransport(
   address: string,
   check: CheckEngine,
+  options: GrpcTransportOptions = {},
 ): Promise<GrpcTransport> {
-  const definition = loadExternalAuthProtos();
-  const grpcObject = loadPackageDefinition(definition) as GrpcObject;
-  const authorization = lookupService(grpcObject, AUTHORIZATION_SERVICE);
   const health = new HealthImplementation({
     '': 'NOT_SERVING',
     [AUTHORIZATION_SERVICE]: 'NOT_SERVING',
   });
-  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  server.addService(authorization.service, { Check: createCheckHandler(check) });
-  health.addToServer(server);
   // Reflection describes every service on the port, so `grpcurl list` shows Health too.
-  new ReflectionService({ ...definition, ...loadSync(healthProtoPath) }).addToServer(server);
-  const port = await bind(server, address);
+  const reflection = new ReflectionService({
+    ...loadExternalAuthProtos(),
+    ...loadSync(healthProtoPath),
+  });
+  const listener = await SERVERS[options.server ?? 'native'](address, {
+    check,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    addLibraryServices: (registry) => {
+      health.addToServer(registry as Parameters<HealthImplementation['addToServer']>[0]);
+      reflection.addToServer(registry as Parameters<ReflectionService['addToServer']>[0]);
+    },
+  });
   setServing(health, 'SERVING');
   return {
-    port,
+    port: listener.port,
     drain: async ({ delayMs, timeoutMs }) => {
       setServing(health, 'NOT_SERVING');
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      await shutdown(server, timeoutMs);
+      await listener.stop(timeoutMs);
     },
   };
 }
@@ -58,42 +77,4 @@ export async function startGrpcTransport(
 function setServing(health: HealthImplementation, status: 'SERVING' | 'NOT_SERVING'): void {
   health.setStatus('', status);
   health.setStatus(AUTHORIZATION_SERVICE, status);
-}
-
-function lookupService(grpcObject: GrpcObject, name: string): ServiceClientConstructor {
-  let node: unknown = grpcObject;
-  for (const part of name.split('.')) node = (node as Record<string, unknown>)[part];
-  return node as ServiceClientConstructor;
-}
-
-function bind(server: Server, address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(new Error(describeBindError(address, error))) : resolve(port),
-    );
-  });
-}
-
-/**
- * One line an operator can act on (`listen 0.0.0.0:9191: address already in use`) instead of
- * grpc-js's "No address added out of total 1 resolved errors: [listen EADDRINUSE: …]".
- */
-export function describeBindError(address: string, error: Error): string {
-  const cause = /listen E[A-Z]+: ([^\]]+?) \S+\]/.exec(error.message)?.[1];
-  return `listen ${address}: ${cause ?? error.message}`;
-}
-
-/** grpc-js tryShutdown stops accepting and lets in-flight calls finish; force after the bound. */
-function shutdown(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, timeoutMs);
-    force.unref();
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
-    });
-  });
 }

@@ -1,0 +1,86 @@
+import { GrpcCallError, GrpcStatus } from './grpc-status.js';
+
+const PREFIX_BYTES = 5;
+
+/**
+ * The gRPC length-prefixed message reader of one stream: a compressed-flag byte, a big-endian
+ * 32-bit length, the message. DATA frames may split a message anywhere or carry several; `push`
+ * returns the messages completed by a chunk. Chunks are kept as they come and joined once per
+ * message, so a large message in many frames is copied once. A declared length above `maxBytes`
+ * is refused before its bytes are buffered (RESOURCE_EXHAUSTED); a set compressed flag is
+ * refused (INTERNAL: this server announces only `identity`, so no client may compress), as is
+ * any other flag value.
+ */
+export class GrpcMessageReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  private readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
+
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const messages: Buffer[] = [];
+    while (this.buffered >= PREFIX_BYTES) {
+      const prefix = this.peek(PREFIX_BYTES);
+      const flag = prefix[0] as number;
+      if (flag === 1) {
+        throw new GrpcCallError(
+          GrpcStatus.INTERNAL,
+          'compressed message without a negotiated grpc-encoding',
+        );
+      }
+      if (flag !== 0) throw new GrpcCallError(GrpcStatus.INTERNAL, 'invalid message flag');
+      const length = prefix.readUInt32BE(1);
+      if (length > this.maxBytes) {
+        throw new GrpcCallError(
+          GrpcStatus.RESOURCE_EXHAUSTED,
+          `message larger than ${this.maxBytes} bytes`,
+        );
+      }
+      if (this.buffered < PREFIX_BYTES + length) break;
+      messages.push(this.take(PREFIX_BYTES + length).subarray(PREFIX_BYTES));
+    }
+    return messages;
+  }
+
+  /** Whether the stream ended part-way through a message. */
+  get partial(): boolean {
+    return this.buffered > 0;
+  }
+
+  /** The first `count` buffered bytes, leaving them buffered. */
+  private peek(count: number): Buffer {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= count) return first;
+    const joined = Buffer.concat(this.chunks);
+    this.chunks = [joined];
+    return joined;
+  }
+
+  /** Removes and returns the first `count` buffered bytes (count ≤ buffered). */
+  private take(count: number): Buffer {
+    let first = this.chunks[0] as Buffer;
+    if (first.length < count) {
+      first = Buffer.concat(this.chunks);
+      this.chunks = [first];
+    }
+    this.buffered -= count;
+    if (first.length === count) this.chunks.shift();
+    else this.chunks[0] = first.subarray(count);
+    return first.subarray(0, count);
+  }
+}
+
+/** One message with its 5-byte prefix (flag 0: not compressed). */
+export function frameGrpcMessage(message: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(PREFIX_BYTES + message.length);
+  frame[0] = 0;
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, PREFIX_BYTES);
+  return frame;
+}
