@@ -54,6 +54,9 @@ describe('parseTokenHeaders', () => {
     ['an unsecured JWT (empty signature)', { authorization: ['Bearer eyJhbGciOiJub25lIn0.e30.'] }],
     ['a proof that is not a JWT', { authorization: [`DPoP ${JWT}`], dpop: ['proof'] }],
     ['a token over 16 KiB', { authorization: [`Bearer ${JWT}${'A'.repeat(16_384)}`] }],
+    ['Bearer and its token separated by a tab', { authorization: [`Bearer\t${JWT}`] }],
+    ['Bearer and its token separated by U+00A0', { authorization: [`Bearer\u00a0${JWT}`] }],
+    ['Bearer and its token separated by a comma', { authorization: [`Bearer,${JWT}`] }],
   ])('is credential_malformed for %s', (_name, fields) => {
     expect(codeOf(fields as Record<string, string[]>)).toBe('credential_malformed');
   });

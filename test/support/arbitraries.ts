@@ -151,3 +151,12 @@ export const jwkLike = fc.oneof(
   }),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }),
 );
+
+/** A JSON object with arbitrary members. */
+export const jsonObject = fc.dictionary(
+  fc.string({ maxLength: 8 }),
+  fc.jsonValue({ maxDepth: 2 }),
+  {
+    maxKeys: 5,
+  },
+);

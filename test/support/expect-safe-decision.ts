@@ -15,8 +15,15 @@ export function presentsCredential(request: AuthzRequest, tokens: boolean): bool
   if (!tokens) return false;
   if (headers.has('dpop')) return true;
   return (headers.get('authorization') ?? []).some((line) =>
-    /^[\s\u0000-\u001f]*(dpop|bearer)\b/i.test(line),
+    /^(dpop|bearer)(\s|$)/i.test(withoutLeadingControls(line)),
   );
+}
+
+/** The line without leading whitespace or control characters (code points up to U+0020). */
+function withoutLeadingControls(line: string): string {
+  let start = 0;
+  while (start < line.length && line.charCodeAt(start) <= 0x20) start++;
+  return line.slice(start);
 }
 
 /**
