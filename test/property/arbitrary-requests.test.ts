@@ -101,7 +101,7 @@ const requestParts = fc.record({
 });
 
 function requestOf(
-  parts: fc.Arbitrary<typeof requestParts> extends fc.Arbitrary<infer T> ? T : never,
+  parts: typeof requestParts extends fc.Arbitrary<infer T> ? T : never,
   fields: Record<string, string[]>,
 ): AuthzRequest {
   return {
