@@ -1,10 +1,12 @@
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 
 /**
  * How many cases a property runs: its default (kept small so the suite stays quick), or
  * `FAST_CHECK_RUNS` when set, e.g. `FAST_CHECK_RUNS=10000 npx vitest run test/property`.
  */
 export function runs(defaultRuns: number): number {
+  // Raised counts take their time: lift the per-test timeout with them.
+  if (process.env.FAST_CHECK_RUNS !== undefined) vi.setConfig({ testTimeout: 1_800_000 });
   const asked = Number(process.env.FAST_CHECK_RUNS);
   return Number.isInteger(asked) && asked > 0 ? asked : defaultRuns;
 }
