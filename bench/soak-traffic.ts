@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createDpopProof, generateAgentKey, signRequest } from '../src/agent/index.js';
+import { generateAgentKey, signRequest } from '../src/agent/index.js';
 import { envoyCheckRequest, type RequestShape } from '../test/support/envoy-check-request.js';
 import { signWebBotAuth, webBotAuthKey } from '../test/support/sign-web-bot-auth.js';
 import {

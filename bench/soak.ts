@@ -139,13 +139,12 @@ async function main(): Promise<number> {
     const rssEnd = processRssBytes(server.pid);
     const growthMb = (rssEnd - rssWarm) / MB;
     const alive = Number.isFinite(rssEnd);
-    process.stdout.write(
-      [
-        describe('soak', soak, (Date.now() - soakStart) / 1000),
-        `RSS: ${(rssStart / MB).toFixed(1)} MB at start, ${(rssWarm / MB).toFixed(1)} MB after ${options.warmupSeconds} s warm-up, ${(rssEnd / MB).toFixed(1)} MB at the end (peak ${(rssPeak / MB).toFixed(1)} MB); growth after warm-up ${growthMb.toFixed(1)} MB, bound ${options.maxRssGrowthMb} MB`,
-        ...[...measured.problems, ...soak.problems].map((p) => `problem: ${p}`),
-      ].join('\n') + '\n',
-    );
+    const lines = [
+      describe('soak', soak, (Date.now() - soakStart) / 1000),
+      `RSS: ${(rssStart / MB).toFixed(1)} MB at start, ${(rssWarm / MB).toFixed(1)} MB after ${options.warmupSeconds} s warm-up, ${(rssEnd / MB).toFixed(1)} MB at the end (peak ${(rssPeak / MB).toFixed(1)} MB); growth after warm-up ${growthMb.toFixed(1)} MB, bound ${options.maxRssGrowthMb} MB`,
+      ...[...measured.problems, ...soak.problems].map((p) => `problem: ${p}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
     const failures = [
       measured.errors + soak.errors > 0 ? `${measured.errors + soak.errors} requests errored` : '',
       measured.hostileAllowed + soak.hostileAllowed > 0
