@@ -12,20 +12,36 @@ export interface SoakTally {
   /** Hostile requests that were allowed (or whose forged headers were kept). */
   hostileAllowed: number;
   byKind: Map<string, number>;
+  /** Summed latency per kind, in ms, for the mean the report prints. */
+  latencyMsByKind: Map<string, number>;
   /** The first few problems, to say what went wrong. */
   problems: string[];
 }
 
 export function newTally(): SoakTally {
-  return { sent: 0, answered: 0, errors: 0, hostileAllowed: 0, byKind: new Map(), problems: [] };
+  return {
+    sent: 0,
+    answered: 0,
+    errors: 0,
+    hostileAllowed: 0,
+    byKind: new Map(),
+    latencyMsByKind: new Map(),
+    problems: [],
+  };
 }
 
 function send(load: GrpcLoad, traffic: SoakTraffic, tally: SoakTally, done: () => void): void {
   const request: SoakRequest = traffic.next();
   tally.sent++;
   tally.byKind.set(request.kind, (tally.byKind.get(request.kind) ?? 0) + 1);
+  const sentAt = performance.now();
   load.send(request.frame, (error, response) => {
     tally.answered++;
+    const latency = performance.now() - sentAt;
+    tally.latencyMsByKind.set(
+      request.kind,
+      (tally.latencyMsByKind.get(request.kind) ?? 0) + latency,
+    );
     const verdict =
       error === undefined ? judgeAnswer(request, response) : { allowed: false, problem: error };
     if (verdict.problem !== undefined) {

@@ -12,7 +12,7 @@ import { createTestCa } from '../test/support/test-pki.js';
 import { GrpcLoad } from './drive-load.js';
 import { runClosed, runOpen, type SoakTally } from './drive-soak.js';
 import { BENCH_ROOT } from './paths.js';
-import { processRssBytes } from './proc-stats.js';
+import { processCpuSeconds, processRssBytes } from './proc-stats.js';
 import { setUpSharedMaterial } from './shared-material.js';
 import { createSoakTraffic } from './soak-traffic.js';
 import { startServer } from './start-server.js';
@@ -71,7 +71,12 @@ function positive(text: string | undefined, name: string): number {
 }
 
 function describe(label: string, tally: SoakTally, seconds: number): string {
-  const kinds = [...tally.byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const kinds = [...tally.byKind]
+    .map(([kind, n]) => {
+      const meanMs = (tally.latencyMsByKind.get(kind) ?? 0) / n;
+      return `${kind} ${n} (mean ${meanMs.toFixed(1)} ms)`;
+    })
+    .join(', ');
   return `${label}: ${tally.answered} requests in ${seconds.toFixed(1)} s (${(tally.answered / seconds).toFixed(0)}/s), ${tally.errors} errors, ${tally.hostileAllowed} hostile allowed\n  ${kinds}`;
 }
 
@@ -125,6 +130,8 @@ async function main(): Promise<number> {
     let rssWarm = Number.NaN;
     let rssPeak = rssStart;
     const soakStart = Date.now();
+    const cpuStart = processCpuSeconds(server.pid);
+    const ownCpuStart = process.cpuUsage();
     const soak = await runOpen(load, traffic, {
       rate,
       seconds: options.durationSeconds,
@@ -137,11 +144,15 @@ async function main(): Promise<number> {
       },
     });
     const rssEnd = processRssBytes(server.pid);
+    const serverCpuUs = ((processCpuSeconds(server.pid) - cpuStart) * 1e6) / soak.answered;
+    const ownCpu = process.cpuUsage(ownCpuStart);
+    const loadCpuUs = (ownCpu.user + ownCpu.system) / soak.answered;
     const growthMb = (rssEnd - rssWarm) / MB;
     const alive = Number.isFinite(rssEnd);
     const lines = [
       describe('soak', soak, (Date.now() - soakStart) / 1000),
       `RSS: ${(rssStart / MB).toFixed(1)} MB at start, ${(rssWarm / MB).toFixed(1)} MB after ${options.warmupSeconds} s warm-up, ${(rssEnd / MB).toFixed(1)} MB at the end (peak ${(rssPeak / MB).toFixed(1)} MB); growth after warm-up ${growthMb.toFixed(1)} MB, bound ${options.maxRssGrowthMb} MB`,
+      `CPU per request: server ${serverCpuUs.toFixed(0)} µs, load generator ${loadCpuUs.toFixed(0)} µs (it signs every request)`,
       ...[...measured.problems, ...soak.problems].map((p) => `problem: ${p}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
