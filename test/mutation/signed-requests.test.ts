@@ -72,10 +72,18 @@ const MUTATIONS: Record<string, Mutation> = {
     const url = new URL(s.url);
     return { ...s, rawPath: `${replaceChar(url.pathname, at, pick)}${url.search}` };
   },
-  '@path extended': (s) => withUrl(s, (u) => void (u.pathname += '/')),
+  '@path extended': (s) =>
+    withUrl(s, (u) => {
+      u.pathname += '/';
+    }),
   '@query character': (s, at, pick) =>
-    withUrl(s, (u) => void (u.search = replaceChar(u.search.slice(1), at, pick))),
-  '@query removed': (s) => withUrl(s, (u) => void (u.search = '')),
+    withUrl(s, (u) => {
+      u.search = replaceChar(u.search.slice(1), at, pick);
+    }),
+  '@query removed': (s) =>
+    withUrl(s, (u) => {
+      u.search = '';
+    }),
   '@query added to': (s) => withUrl(s, (u) => u.searchParams.append('admin', 'true')),
   'content-digest value': (s, at, pick) => {
     const digest = s.headers['content-digest']!;

@@ -77,7 +77,12 @@ const DPOP_MUTATIONS: Record<string, (c: DpopCase, m: Change) => RequestShape> =
   'token claim': (c, m) =>
     dpopShape({ ...c, token: edited(c.token, 1, (j) => changeMember(j, m.at, m.value)) }),
   'token claim added': (c, m) =>
-    dpopShape({ ...c, token: edited(c.token, 1, (j) => void (j[`x${m.pick}`] = m.value ?? true)) }),
+    dpopShape({
+      ...c,
+      token: edited(c.token, 1, (j) => {
+        j[`x${m.pick}`] = m.value ?? true;
+      }),
+    }),
   'token header member': (c, m) =>
     dpopShape({ ...c, token: edited(c.token, 0, (j) => changeMember(j, m.at, m.value)) }),
   'token signature byte': (c, m) =>
@@ -87,7 +92,12 @@ const DPOP_MUTATIONS: Record<string, (c: DpopCase, m: Change) => RequestShape> =
   'proof header member': (c, m) =>
     dpopShape({ ...c, proof: edited(c.proof, 0, (j) => changeMember(j, m.at, m.value)) }),
   'proof jwk swapped': (c) =>
-    dpopShape({ ...c, proof: edited(c.proof, 0, (j) => void (j.jwk = stranger.publicJwk)) }),
+    dpopShape({
+      ...c,
+      proof: edited(c.proof, 0, (j) => {
+        j.jwk = stranger.publicJwk;
+      }),
+    }),
   'proof signature byte': (c, m) =>
     dpopShape({ ...c, proof: withSignatureByte(c.proof, m.at, m.pick) }),
   'proof re-signed for another method': (c, m) =>
@@ -205,7 +215,9 @@ const CERTIFICATE_MUTATIONS: Record<string, (token: string, m: Change) => Reques
     ),
   'token claim added': (t, m) =>
     bearerShape(
-      edited(t, 1, (j) => void (j[`x${m.pick}`] = m.value ?? true)),
+      edited(t, 1, (j) => {
+        j[`x${m.pick}`] = m.value ?? true;
+      }),
       certificate.envoyCertificate,
     ),
   'token header member': (t, m) =>
