@@ -1,8 +1,19 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { PROTO_DIR } from './paths.js';
 import type { SoakRequest } from './soak-traffic.js';
 
+/** The checkout's proto/, from this file compiled (dist-bench/bench/) or as source (bench/). */
+function protoDir(): string {
+  for (const up of ['../', '../../']) {
+    const dir = fileURLToPath(new URL(`${up}proto`, import.meta.url));
+    if (existsSync(join(dir, 'envoy'))) return dir;
+  }
+  throw new Error('proto/ not found beside bench/');
+}
+
+const PROTO_DIR = protoDir();
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : join(PROTO_DIR, target));
 root.loadSync(join(PROTO_DIR, 'envoy/service/auth/v3/external_auth.proto'), { keepCase: true });
