@@ -53,6 +53,9 @@ describe('parseTokenHeaders', () => {
     ['a token with a space in it', { authorization: [`Bearer ${JWT} ${JWT}`] }],
     ['an unsecured JWT (empty signature)', { authorization: ['Bearer eyJhbGciOiJub25lIn0.e30.'] }],
     ['a proof that is not a JWT', { authorization: [`DPoP ${JWT}`], dpop: ['proof'] }],
+    ['Bearer and its token separated by a tab', { authorization: [`Bearer\t${JWT}`] }],
+    ['Bearer and its token separated by U+00A0', { authorization: [`Bearer\u00a0${JWT}`] }],
+    ['Bearer and its token separated by a comma', { authorization: [`Bearer,${JWT}`] }],
   ])('is credential_malformed for %s', (_name, fields) => {
     expect(codeOf(fields as Record<string, string[]>)).toBe('credential_malformed');
   });

@@ -21,11 +21,17 @@ export interface TokenLimits {
 export const DEFAULT_TOKEN_LIMITS: TokenLimits = { maxTokenBytes: 16_384, maxJsonDepth: 16 };
 /** RFC 9110 §11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`. */
 const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/;
+/**
+ * The auth-scheme alone: the token characters a line starts with, whatever follows. A DPoP or
+ * Bearer line spaced otherwise than by SP (`Bearer<HTAB>…`, U+00A0) is still that credential —
+ * upstreams that split on any whitespace read the token — so it is malformed, never unsigned.
+ */
+const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
 
 /** The Authorization scheme, lower-cased (auth-scheme is case-insensitive), if any. */
 export function authorizationScheme(headers: HeaderFields): string | undefined {
   const line = headers.get('authorization')?.[0];
-  return line === undefined ? undefined : CREDENTIALS.exec(line.trim())?.[1]?.toLowerCase();
+  return line === undefined ? undefined : SCHEME.exec(line.trim())?.[0].toLowerCase();
 }
 
 /**
@@ -48,7 +54,7 @@ export function parseTokenHeaders(
   if (authorization.length > 1)
     throw malformed('the request has more than one Authorization header');
   const match = CREDENTIALS.exec(authorization[0]!.trim());
-  const scheme = match?.[1]?.toLowerCase();
+  const scheme = SCHEME.exec(authorization[0]!.trim())?.[0].toLowerCase();
   if (scheme !== 'dpop' && scheme !== 'bearer') {
     if (proofs.length > 0) throw malformed('a DPoP proof needs an Authorization: DPoP token');
     return undefined;
