@@ -69,6 +69,18 @@ export interface WebBotAuthOptions {
   /** null sends no nonce. */
   readonly nonce?: string | null;
   readonly keyid?: string;
+  /** The `tag` parameter (default `web-bot-auth`). */
+  readonly tag?: string;
+  /** The signature's label (default `sig1`). */
+  readonly label?: string;
+  /** The dictionary member key naming the agent (default `agent1`). */
+  readonly member?: string;
+  /** Parameters appended to the member, e.g. `;type=jwks_uri`. */
+  readonly memberParams?: string;
+  /** Other members placed before the agent's, e.g. `other="https://…"`. */
+  readonly otherMembers?: string;
+  /** Components covered after `@authority`, e.g. `['@path']`. */
+  readonly extraComponents?: readonly string[];
 }
 
 /**
@@ -83,14 +95,20 @@ export function signWebBotAuth(
 ): Record<string, string> {
   const url = new URL(shape.url);
   const headers: Record<string, string> = {};
-  const components: ComponentId[] = [component('@authority')];
+  const components: ComponentId[] = [
+    component('@authority'),
+    ...(options.extraComponents ?? []).map((name) => component(name)),
+  ];
+  const member = options.member ?? 'agent1';
   if (options.agent !== undefined) {
     const dictionary = (options.form ?? 'dictionary') === 'dictionary';
-    headers['signature-agent'] = dictionary ? `agent1="${options.agent}"` : `"${options.agent}"`;
+    const own = `${member}="${options.agent}"${options.memberParams ?? ''}`;
+    const others = options.otherMembers === undefined ? '' : `${options.otherMembers}, `;
+    headers['signature-agent'] = dictionary ? `${others}${own}` : `"${options.agent}"`;
     if (options.coverAgent !== false) {
       components.push(
         dictionary
-          ? component('signature-agent', new Map([['key', 'agent1']]))
+          ? component('signature-agent', new Map([['key', member]]))
           : component('signature-agent'),
       );
     }
@@ -101,7 +119,8 @@ export function signWebBotAuth(
   params.set('keyid', options.keyid ?? key.thumbprint);
   if (options.nonce !== null)
     params.set('nonce', options.nonce ?? randomBytes(32).toString('base64'));
-  params.set('tag', 'web-bot-auth');
+  params.set('tag', options.tag ?? 'web-bot-auth');
+  const label = options.label ?? 'sig1';
   const innerList = [components.map((c) => [c.name, c.params]), params] as InnerList;
   const base = buildSignatureBase(
     {
@@ -114,9 +133,9 @@ export function signWebBotAuth(
     },
     { components, serializedParams: serializeInnerList(innerList) },
   );
-  headers['signature-input'] = serializeDictionary(new Map([['sig1', innerList]]));
+  headers['signature-input'] = serializeDictionary(new Map([[label, innerList]]));
   headers.signature = serializeDictionary(
-    new Map([['sig1', [signBase(key, Buffer.from(base)), new Map()]]]),
+    new Map([[label, [signBase(key, Buffer.from(base)), new Map()]]]),
   );
   return headers;
 }
