@@ -1,5 +1,6 @@
 import {
   constants,
+  createHash,
   createPrivateKey,
   generateKeyPairSync,
   type JsonWebKey,
@@ -153,4 +154,30 @@ function signBase(key: WebBotAuthKey, base: Buffer): Buffer {
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength: 64,
   });
+}
+
+/** A JWKS of `keys`' public halves, as a directory or JWKS URL serves it. */
+export function jwksBody(keys: readonly WebBotAuthKey[]): string {
+  return JSON.stringify({ keys: keys.map((key) => ({ ...key.publicJwk, use: 'sig' })) });
+}
+
+/**
+ * The directory response signature (draft-ietf-webbotauth-httpsig-protocol, "Validating the
+ * Domain Binding") of `body` served at `authority` (`host:port`), by `key`.
+ */
+export function signDirectoryResponse(
+  body: string,
+  key: WebBotAuthKey,
+  authority: string,
+  created: number,
+  expiresIn = 3600,
+): Record<string, string> {
+  const digest = `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+  const inner = `("@authority";req "content-digest");created=${created};expires=${created + expiresIn};keyid="${key.thumbprint}";tag="http-message-signatures-directory"`;
+  const base = `"@authority";req: ${authority}\n"content-digest": ${digest}\n"@signature-params": ${inner}`;
+  return {
+    'content-digest': digest,
+    'signature-input': `binding=${inner}`,
+    signature: `binding=:${signBase(key, Buffer.from(base)).toString('base64')}:`,
+  };
 }
