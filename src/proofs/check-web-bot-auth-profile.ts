@@ -60,7 +60,7 @@ export function checkWebBotAuthProfile(
   }
   const tap = tag !== undefined && TAP_TAGS.has(tag);
   if (tap && (nonce === undefined || nonce === '')) {
-    throw new AuthzError('nonce_required', `a ${tag} signature needs a nonce parameter`);
+    throw new AuthzError('nonce_required', `a signature tagged ${tag} needs a nonce parameter`);
   }
   if (nonce !== undefined) checkNonceLength(nonce);
   const acceptableUntilMs = checkSignatureWindow(candidate.params, window, nowMs);
