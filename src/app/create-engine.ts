@@ -21,6 +21,7 @@ import {
 } from './instrument-resolvers.js';
 import type { AppOptions } from './start-app.js';
 import type { Telemetry } from './start-telemetry.js';
+import { webBotAuthSettings } from './web-bot-auth-settings.js';
 
 /** `onStoreError: allow` passed a step without the store: counted, and logged (rate-limited). */
 function reportDegraded(metrics: Metrics, logger: Logger): (step: UncheckedStep) => void {
@@ -84,6 +85,8 @@ export function createEngine(
       maxComponents: config.signatures.maxComponents,
     },
     limits: config.limits,
+    allowTestKeys: config.signatures.allowTestKeys,
+    webBotAuth: webBotAuthSettings(config.webBotAuth),
     tokens:
       tokens === undefined || !instrumented
         ? tokens

@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
 import type { ProofKeyGetter } from '../proofs/cache-proof-keys.js';
 import type { SignatureWindow } from '../proofs/check-signature-profile.js';
+import type { WebBotAuthSettings } from '../proofs/check-web-bot-auth-profile.js';
 import type { TokenVerifier } from '../proofs/verified-token.js';
 import type { ProofWindow } from '../proofs/verify-dpop-proof.js';
 import type { Store } from '../store/store.js';
@@ -24,6 +25,10 @@ export interface CheckDeps {
   readonly signatureLimits: SignatureLimits;
   /** Sizes and depths a request may reach (`limits`); the config defaults when absent. */
   readonly limits?: CheckLimits;
+  /** Accept the published test keys as agent keys (`signatures.allowTestKeys`, unsafe). */
+  readonly allowTestKeys: boolean;
+  /** Web Bot Auth generations, validity bound and tag directories (`webBotAuth`). */
+  readonly webBotAuth: WebBotAuthSettings;
   /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
   readonly tokens: TokenDeps | undefined;
   /** `allow` lets requests through when the store cannot answer (fail open), tagged. */

@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey, signRequest } from '../../src/agent/index.js';
+import { webBotAuthSettings } from '../../src/app/web-bot-auth-settings.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { AuthzError } from '../../src/errors.js';
 import { createKeyResolver } from '../../src/keys/resolve-verification-key.js';
 import { runCheck } from '../../src/pipeline/check.js';
@@ -31,6 +33,8 @@ describe('signatures.clockSkew (30 s)', () => {
     policy: () => DEFAULT_POLICY,
     window: { maxAgeMs: 300_000, clockSkewMs: SKEW_S * 1000 },
     signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+    allowTestKeys: false,
+    webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
     tokens: undefined,
     onStoreError: 'deny',
     onStoreDegraded: () => {},

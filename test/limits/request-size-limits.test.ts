@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey, signRequest } from '../../src/agent/index.js';
+import { webBotAuthSettings } from '../../src/app/web-bot-auth-settings.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import type { Decision } from '../../src/decision/decision.js';
 import { createKeyResolver } from '../../src/keys/resolve-verification-key.js';
 import { runCheck } from '../../src/pipeline/check.js';
@@ -27,6 +29,8 @@ function deps(overrides: Partial<CheckDeps> = {}): CheckDeps {
     policy: () => DEFAULT_POLICY,
     window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
     signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+    allowTestKeys: false,
+    webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
     limits: DEFAULT_CHECK_LIMITS,
     tokens: undefined,
     onStoreError: 'deny',

@@ -49,7 +49,7 @@ describe('a request signed as a Web Bot Auth agent', () => {
       'x-agent-key-id': key.thumbprint,
       'x-agent-trust': 'new',
       'x-agent-verified': 'true',
-      'x-agent-profile': 'signed-request',
+      'x-agent-profile': 'web-bot-auth',
     });
     expect(host.hits('crawler.example.test', DIRECTORY_PATH)).toBe(1);
   });
@@ -107,7 +107,7 @@ describe('a Web Bot Auth request that cannot be verified', () => {
     expectDenied(
       await check(key, 'uncovered.example.test', { coverAgent: false }),
       'components_missing',
-      'the signature must cover signature-agent',
+      'the signature must cover the Signature-Agent member it names: add "signature-agent";key="agent1" to its covered components',
     );
     expect(host.hits('uncovered.example.test', DIRECTORY_PATH)).toBe(0);
   });

@@ -9,6 +9,7 @@ const URL_A = new URL('https://a.example/did.json');
 function source(
   answers: Array<string | FetchFailure | { delayMs: number; body: string }>,
   cacheBytes = 1_000_000,
+  failuresNeverEvict = false,
 ) {
   const clock = { now: 1_000_000 };
   const counters = createFetchCounters();
@@ -33,6 +34,7 @@ function source(
     maxEntries: 10,
     cacheBytes,
     sizeOf: (value) => value.length,
+    failuresNeverEvict,
   });
   return { documents, clock, counters, fetches: () => fetches };
 }
@@ -119,5 +121,41 @@ describe('createDocumentSource', () => {
     expect(documents.cachedBytes()).toBeGreaterThan(40_000);
     await documents.get(new URL('https://a.example/0/did.json'));
     expect(fetches()).toBe(6);
+  });
+
+  it('past maxStale, drops a did:web document whose refetch fails', async () => {
+    const down = new FetchFailure('failed', 'the host answered HTTP 503');
+    const { documents, clock } = source(['v1', down]);
+    await documents.get(URL_A);
+    clock.now += 120_000 + 600_000 + 1;
+    await expect(documents.get(URL_A)).rejects.toBe(down);
+  });
+
+  it('with failuresNeverEvict, keeps a document past maxStale when its refetch fails', async () => {
+    const down = new FetchFailure('failed', 'the host answered HTTP 503');
+    const { documents, clock, fetches } = source(['v1', down, 'v2'], 1_000_000, true);
+    await documents.get(URL_A);
+    clock.now += 120_000 + 600_000 + 1;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    expect(fetches()).toBe(2);
+    // The failure is remembered: no refetch within negativeTtl.
+    clock.now += 29_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
+    expect(fetches()).toBe(2);
+    clock.now += 2_000;
+    expect((await documents.get(URL_A)).value).toBe('v2');
+  });
+
+  it("remembers a failure for as long as the host's Retry-After asks", async () => {
+    const limited = new FetchFailure('failed', 'the host answered HTTP 429', {
+      retryAfterMs: 90_000,
+    });
+    const { documents, clock, fetches } = source([limited, 'v1']);
+    await expect(documents.get(URL_A)).rejects.toBe(limited);
+    clock.now += 60_000;
+    await expect(documents.get(URL_A)).rejects.toBe(limited);
+    expect(fetches()).toBe(1);
+    clock.now += 31_000;
+    expect((await documents.get(URL_A)).value).toBe('v1');
   });
 });
