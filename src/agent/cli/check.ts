@@ -1,6 +1,7 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import type { CheckRequestMessage } from '../../transport/grpc/check-messages.js';
 import { askAuthzServer } from './ask-authz-server.js';
+import { signingChoicesFromArgs } from './signing-options.js';
 import {
   REQUEST_OPTIONS,
   REQUEST_USAGE,
@@ -54,6 +55,7 @@ export async function check(args: string[]): Promise<number> {
           file: values.key,
           didJwk: values['did-jwk'],
           cover: values.cover ?? [],
+          choices: signingChoicesFromArgs(CHECK, values),
         });
   const server = values.server ?? defaultServer(process.env.AGENT_AUTHZ_LISTEN_GRPC);
   const answers = await askAuthzServer(server, checkRequest(request, signature), times);

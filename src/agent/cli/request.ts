@@ -1,6 +1,7 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { agentFetch } from '../agent-fetch.js';
 import { readKeyFile } from './read-key-file.js';
+import { SIGNING_OPTIONS, SIGNING_USAGE, signingChoicesFromArgs } from './signing-options.js';
 
 const REQUEST = {
   command: 'request',
@@ -19,7 +20,7 @@ options:
   --did-jwk              sign as the key's did:jwk instead of its did:key
   -i, --include          print the status line and response headers
   -h, --help             show this help
-
+${SIGNING_USAGE}
 A private CA for https URLs: NODE_EXTRA_CA_CERTS=ca.crt agent-authz request …
 `,
   options: {
@@ -31,6 +32,7 @@ A private CA for https URLs: NODE_EXTRA_CA_CERTS=ca.crt agent-authz request …
     token: { type: 'string' },
     'did-jwk': { type: 'boolean', default: false },
     include: { type: 'boolean', short: 'i', default: false },
+    ...SIGNING_OPTIONS,
   },
   positionals: true,
 } as const;
@@ -45,6 +47,7 @@ export async function request(args: string[]): Promise<void> {
     key: readKeyFile(values.key, values['did-jwk']),
     ...(values.token === undefined ? {} : { token: values.token }),
     ...(values.cover === undefined ? {} : { coverHeaders: values.cover }),
+    ...signingChoicesFromArgs(REQUEST, values),
   });
   const response = await send(url, {
     method: values.method,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -15,6 +15,8 @@ import {
 export interface FetchedDocument {
   readonly body: Buffer;
   readonly cacheControl: string | undefined;
+  /** Every response header, for checks that read more than caching (a response signature). */
+  readonly headers?: Readonly<IncomingHttpHeaders>;
 }
 
 /** GETs `url`, accepting a response whose media type is one of `mediaTypes`. */
@@ -163,7 +165,11 @@ async function readBody(response: IncomingMessage, options: GetOptions): Promise
     if (size > options.maxBytes) throw tooLarge(options.maxBytes);
     chunks.push(chunk);
   }
-  return { body: Buffer.concat(chunks), cacheControl: response.headers['cache-control'] };
+  return {
+    body: Buffer.concat(chunks),
+    cacheControl: response.headers['cache-control'],
+    headers: response.headers,
+  };
 }
 
 function tooLarge(maxBytes: number): FetchFailure {
