@@ -1,82 +1,211 @@
-import { type BareItem, type Item, parseDictionary, parseItem } from 'structured-headers';
+import {
+  type BareItem,
+  type InnerList,
+  type Item,
+  type Parameters,
+  parseDictionary,
+  parseItem,
+} from 'structured-headers';
 import { AuthzError } from '../errors.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
-import type { SignatureCandidate } from './signature-candidate.js';
+import { normaliseAgentUrl } from './normalise-agent-url.js';
+import type { ComponentId, SignatureCandidate } from './signature-candidate.js';
 
 /**
- * The key directory origin a Web Bot Auth signature names. `Signature-Agent` is a structured
- * dictionary (`sig1="https://agent.example"`) whose member the signature covers as
- * `"signature-agent";key="sig1"`; the older plain string (`"https://agent.example"`), covered
- * as the whole field, is still accepted. Only a member the signature covers is believed.
+ * The Web Bot Auth generations on the wire (docs/web-bot-auth.md), as config values and as the
+ * closed set of the `generation` label in metadata, logs and metrics:
+ * - `g1`: architecture-02 / directory-03, `Signature-Agent: "https://origin"` (an sf-String);
+ * - `g2-directory`, `g2-jwks_uri`, `g2-cimd`: architecture-04 → protocol-02, a Dictionary keyed
+ *   by label whose member may carry `type` (`directory`, the default, names an origin);
+ * - `g3`: WG -01, a Dictionary whose member is an https URL fetched directly as a JWKS, and a
+ *   member carrying parameters is ignored.
  */
-export function readSignatureAgent(request: AuthzRequest, candidate: SignatureCandidate): string {
+export const WEB_BOT_AUTH_GENERATIONS = [
+  'g1',
+  'g2-directory',
+  'g2-jwks_uri',
+  'g2-cimd',
+  'g3',
+] as const;
+export type WebBotAuthGeneration = (typeof WEB_BOT_AUTH_GENERATIONS)[number];
+
+/** What a directory-typed member names: the well-known key directory of an origin. */
+export const WELL_KNOWN_DIRECTORY_PATH = '/.well-known/http-message-signatures-directory';
+
+/** The Signature-Agent member a signature covers, read as one generation. */
+export interface SignatureAgent {
+  readonly generation: WebBotAuthGeneration;
+  /** What is fetched: a well-known directory, a JWKS, or a client metadata document (cimd). */
+  readonly fetchUrl: URL;
+  /**
+   * Who a verified request is attributed to: the origin for a well-known directory (whatever
+   * generation named it), else the normalised URL without its query.
+   */
+  readonly agentId: string;
+}
+
+/**
+ * Reads the Signature-Agent member `candidate` covers. Member selection follows the covered
+ * `"signature-agent";key="…"` component, never the signature's label alone (the draft's own
+ * vectors sign label `sig2` over member `agent2`): a signature is never attributed to a member
+ * it does not cover. A signature covering several members is attributed to the one keyed by its
+ * label (draft-ietf-webbotauth-httpsig-protocol §4.1.2: "Each signer MUST provide a
+ * Signature-Agent member for its label"), and refused when none is.
+ */
+export function readSignatureAgent(
+  request: AuthzRequest,
+  candidate: SignatureCandidate,
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): SignatureAgent {
   const value = fieldValue(request.headers, 'signature-agent');
   if (value === undefined) {
     throw new AuthzError('key_unresolvable', 'no Signature-Agent header names a key directory');
   }
-  const covered = candidate.components.find((component) => component.name === 'signature-agent');
-  // draft-meunier-webbotauth-httpsig-protocol §4.2: "If the header is to be sent, one of its
-  // members MUST be signed as a component".
-  if (covered === undefined) {
-    throw new AuthzError('components_missing', 'the signature must cover signature-agent');
-  }
+  const covered = coveredComponent(candidate, value);
   const key = covered.params.get('key');
   const member = key === undefined ? wholeField(value) : dictionaryMember(value, key);
-  return directoryOrigin(member);
+  return classify(member, accepted);
+}
+
+function coveredComponent(candidate: SignatureCandidate, value: string): ComponentId {
+  const covered = candidate.components.filter((component) => component.name === 'signature-agent');
+  if (covered.length === 0) throw notCovered(candidate, value);
+  if (covered.length === 1) return covered[0]!;
+  const own = covered.find((component) => component.params.get('key') === candidate.label);
+  if (own === undefined) {
+    throw new AuthzError(
+      'credential_malformed',
+      `the signature covers several Signature-Agent members and none is keyed by its label "${candidate.label}"`,
+    );
+  }
+  return own;
+}
+
+/**
+ * Some agent SDKs send Signature-Agent but cover only `@authority`. The draft: "Its member keyed
+ * to the signature label MUST be signed as a component". The detail names what to add.
+ */
+function notCovered(candidate: SignatureCandidate, value: string): AuthzError {
+  let component = '"signature-agent"';
+  try {
+    const keys = [...parseDictionary(value).keys()];
+    const key = keys.includes(candidate.label) ? candidate.label : keys[0];
+    if (key !== undefined) component = `"signature-agent";key="${key}"`;
+  } catch {}
+  return new AuthzError(
+    'components_missing',
+    `the signature must cover the Signature-Agent member it names: add ${component} to its covered components`,
+  );
 }
 
 function dictionaryMember(value: string, key: BareItem): Item {
   const member = parse(() => parseDictionary(value)).get(String(key));
-  if (member === undefined || Array.isArray(member[0])) {
+  if (member === undefined) {
     throw new AuthzError('credential_malformed', 'the covered Signature-Agent member is absent');
+  }
+  return asItem(member);
+}
+
+/** The sf-String form (G1), or a one-member dictionary covered as the whole field. */
+function wholeField(value: string): Item | { readonly g1: Item } {
+  try {
+    const item = parseItem(value);
+    if (typeof item[0] === 'string') return { g1: item };
+  } catch {}
+  const members = [...parse(() => parseDictionary(value)).values()];
+  if (members.length !== 1) {
+    throw new AuthzError('credential_malformed', 'Signature-Agent names no single key directory');
+  }
+  return asItem(members[0]!);
+}
+
+function asItem(member: Item | InnerList): Item {
+  if (Array.isArray(member[0])) {
+    throw new AuthzError('credential_malformed', 'a Signature-Agent member is not a string');
   }
   return member as Item;
 }
 
-/** The legacy string form, or a dictionary whose only member the whole-field coverage signs. */
-function wholeField(value: string): Item {
-  try {
-    return parseItem(value);
-  } catch {}
-  const members = [...parse(() => parseDictionary(value)).values()];
-  const [only] = members;
-  if (members.length !== 1 || only === undefined || Array.isArray(only[0])) {
-    throw new AuthzError('credential_malformed', 'Signature-Agent names no single key directory');
+function classify(
+  member: Item | { readonly g1: Item },
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): SignatureAgent {
+  if ('g1' in member) return originDirectory('g1', member.g1[0], accepted);
+  const [value, params] = member;
+  if (params.size > 0) return typedMember(value, params, accepted);
+  const { fetchUrl } = normaliseAgentUrl(value);
+  const namesOrigin = fetchUrl.pathname === '/' && fetchUrl.search === '';
+  // A bare origin is G2's default type; G3 would fetch the origin itself as a JWKS.
+  if (namesOrigin && accepted.has('g2-directory')) {
+    return originDirectory('g2-directory', value, accepted);
   }
-  return only as Item;
+  return jwksUrl('g3', value, accepted);
 }
 
 /**
- * draft-meunier-webbotauth-httpsig-directory §4.1: a member is a URI string whose `type`
- * parameter, when present, must be `directory` here (`jwks_uri` and `cimd` are not fetched).
- * SPEC §2: directories are fetched over HTTPS only, and the identity is the origin.
+ * G2's `type` parameter. G3 says "A verifier MUST ignore a member that carries parameters", so
+ * a typed member is only read when the G2 type is accepted.
  */
-function directoryOrigin([value, params]: Item): string {
-  const type = params.get('type');
-  if (type !== undefined && String(type) !== 'directory') {
-    throw new AuthzError('key_unresolvable', 'only Signature-Agent type=directory is supported');
-  }
-  let url: URL;
-  try {
-    if (typeof value !== 'string') throw new TypeError('not a string');
-    url = new URL(value);
-  } catch (error) {
-    throw new AuthzError('credential_malformed', 'Signature-Agent is not a URL', { cause: error });
-  }
-  if (url.protocol !== 'https:') {
-    throw new AuthzError('key_unresolvable', 'key directories are only fetched over https');
-  }
-  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-    throw new AuthzError('credential_malformed', 'Signature-Agent must name an origin only');
-  }
-  // `https://crawler.example.` reaches the same host under another origin: one agent, one id.
-  if (url.hostname.endsWith('.')) {
+function typedMember(
+  value: BareItem,
+  params: Parameters,
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): SignatureAgent {
+  const type = params.size === 1 ? params.get('type') : undefined;
+  const generation = type === undefined ? '' : `g2-${String(type)}`;
+  if (!isGeneration(generation) || !accepted.has(generation)) {
     throw new AuthzError(
-      'credential_malformed',
-      'Signature-Agent must not end its host with a dot',
+      'key_unresolvable',
+      'the Signature-Agent member carries parameters this server does not accept, and a member with parameters is ignored (webBotAuth.generations)',
     );
   }
-  return url.origin;
+  if (generation === 'g2-directory') return originDirectory(generation, value, accepted);
+  return jwksUrl(generation, value, accepted);
+}
+
+function originDirectory(
+  generation: WebBotAuthGeneration,
+  value: BareItem,
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): SignatureAgent {
+  requireAccepted(generation, accepted);
+  const { fetchUrl } = normaliseAgentUrl(value);
+  if (fetchUrl.pathname !== '/' || fetchUrl.search !== '') {
+    throw new AuthzError('credential_malformed', 'Signature-Agent must name an origin only');
+  }
+  return {
+    generation,
+    fetchUrl: new URL(WELL_KNOWN_DIRECTORY_PATH, fetchUrl),
+    agentId: fetchUrl.origin,
+  };
+}
+
+/** A URL fetched as it is (G3, G2 `jwks_uri`, G2 `cimd`); the well-known path names its origin. */
+function jwksUrl(
+  generation: WebBotAuthGeneration,
+  value: BareItem,
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): SignatureAgent {
+  requireAccepted(generation, accepted);
+  const { fetchUrl, identifier } = normaliseAgentUrl(value);
+  const wellKnown = fetchUrl.pathname === WELL_KNOWN_DIRECTORY_PATH && fetchUrl.search === '';
+  return { generation, fetchUrl, agentId: wellKnown ? fetchUrl.origin : identifier };
+}
+
+function requireAccepted(
+  generation: WebBotAuthGeneration,
+  accepted: ReadonlySet<WebBotAuthGeneration>,
+): void {
+  if (!accepted.has(generation)) {
+    throw new AuthzError(
+      'key_unresolvable',
+      `Signature-Agent generation ${generation} is not accepted here (webBotAuth.generations)`,
+    );
+  }
+}
+
+function isGeneration(value: string): value is WebBotAuthGeneration {
+  return (WEB_BOT_AUTH_GENERATIONS as readonly string[]).includes(value);
 }
 
 function parse<T>(run: () => T): T {

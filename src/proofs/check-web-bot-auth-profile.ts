@@ -1,10 +1,16 @@
-import { readSignatureAgent } from '../credentials/read-signature-agent.js';
+import {
+  readSignatureAgent,
+  type WebBotAuthGeneration,
+} from '../credentials/read-signature-agent.js';
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import { AuthzError } from '../errors.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { checkNonceLength, type ProfiledSignature } from './check-signature-profile.js';
 import { checkSignatureWindow, type SignatureWindow } from './check-signature-window.js';
 import { requireComponents } from './require-components.js';
+
+/** The generations whose key directory sits at an origin's well-known path. */
+const ORIGIN_DIRECTORIES: ReadonlySet<WebBotAuthGeneration> = new Set(['g1', 'g2-directory']);
 
 /** A base64url SHA-256 digest: what an RFC 7638 thumbprint keyid looks like. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -37,6 +43,6 @@ export function checkWebBotAuthProfile(
     '@authority',
     ...signedHeaders.map((header) => header.toLowerCase()),
   ]);
-  const directory = readSignatureAgent(request, candidate);
+  const directory = readSignatureAgent(request, candidate, ORIGIN_DIRECTORIES).agentId;
   return { keyId: keyid, nonce: nonce || undefined, acceptableUntilMs, directory };
 }

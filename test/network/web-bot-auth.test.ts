@@ -107,7 +107,7 @@ describe('a Web Bot Auth request that cannot be verified', () => {
     expectDenied(
       await check(key, 'uncovered.example.test', { coverAgent: false }),
       'components_missing',
-      'the signature must cover signature-agent',
+      'the signature must cover the Signature-Agent member it names: add "signature-agent";key="agent1" to its covered components',
     );
     expect(host.hits('uncovered.example.test', DIRECTORY_PATH)).toBe(0);
   });

@@ -1,0 +1,170 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  type InnerList,
+  type Item,
+  parseDictionary,
+  serializeInnerList,
+  serializeItem,
+} from 'structured-headers';
+import { isAuthzError } from '../errors.js';
+import type { SignatureAlgorithm } from '../keys/verification-key.js';
+import { fieldValue, type HeaderFields } from '../request/authz-request.js';
+import { normaliseAuthority } from '../request/normalise-target.js';
+import { checkContentDigest } from './check-content-digest.js';
+import { verifySignatureBytes } from './verify-signature-bytes.js';
+
+/** draft-ietf-webbotauth-httpsig-protocol, Appendix "Validating the Domain Binding". */
+export const DIRECTORY_SIGNATURE_TAG = 'http-message-signatures-directory';
+
+/** A key directory response as it arrived, with the authority of the request that fetched it. */
+export interface DirectoryResponse {
+  /** `host[:port]` the directory was requested from: the value of `"@authority";req`. */
+  readonly authority: string;
+  /** Response header fields: lower-case names → field lines. */
+  readonly headers: HeaderFields;
+  readonly body: Uint8Array;
+}
+
+/** A key the directory publishes, by thumbprint: what its response signatures verify with. */
+export interface DirectorySigningKey {
+  readonly algorithm: SignatureAlgorithm;
+  readonly key: KeyObject;
+}
+
+/** What the directory-tagged signatures on one response prove. */
+export interface DirectorySignatureReport {
+  /** The response carried at least one signature tagged `http-message-signatures-directory`. */
+  readonly signed: boolean;
+  /** Thumbprints of the directory's keys with a valid signature over this response. */
+  readonly signedBy: ReadonlySet<string>;
+  /** Why each invalid directory signature failed, in plain words, its label first. */
+  readonly problems: readonly string[];
+}
+
+export interface DirectorySignatureOptions {
+  readonly nowMs: number;
+  /** Tolerance for the signer's clock when judging `created`; 0 unless the caller says. */
+  readonly clockSkewMs?: number;
+}
+
+/**
+ * Verifies the directory response signatures (the possession proof): each must cover
+ * `"@authority";req` and `content-digest`, carry `created`, `expires` and a `keyid` that is the
+ * thumbprint of a key of this directory, have a Content-Digest matching the body, and verify
+ * with that key. "A verifier MUST reject a directory response signature whose `created` is in
+ * the future". Signatures with another tag are left alone; nothing here throws for bad input.
+ */
+export function verifyDirectorySignatures(
+  response: DirectoryResponse,
+  keys: ReadonlyMap<string, DirectorySigningKey>,
+  options: DirectorySignatureOptions,
+): DirectorySignatureReport {
+  const input = fieldValue(response.headers, 'signature-input');
+  const signature = fieldValue(response.headers, 'signature');
+  if (input === undefined && signature === undefined) {
+    return { signed: false, signedBy: new Set(), problems: [] };
+  }
+  let inputs: Map<string, Item | InnerList>;
+  let signatures: Map<string, Item | InnerList>;
+  try {
+    inputs = parseDictionary(input ?? '');
+    signatures = parseDictionary(signature ?? '');
+  } catch {
+    return refused('Signature-Input and Signature must both be present and parse as dictionaries');
+  }
+  const signedBy = new Set<string>();
+  const problems: string[] = [];
+  let signed = false;
+  for (const [label, member] of inputs) {
+    if (!Array.isArray(member[0]) || member[1].get('tag') !== DIRECTORY_SIGNATURE_TAG) continue;
+    signed = true;
+    try {
+      signedBy.add(checkOne(response, member as InnerList, signatures.get(label), keys, options));
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      problems.push(`signature "${label}": ${error.message}`);
+    }
+  }
+  return { signed, signedBy, problems };
+}
+
+/** Why one signature proves nothing, in words fit for the directory checker's output. */
+class Problem extends Error {}
+
+function refused(problem: string): DirectorySignatureReport {
+  return { signed: true, signedBy: new Set(), problems: [problem] };
+}
+
+/** The thumbprint one signature proves, or a Problem saying why it proves nothing. */
+function checkOne(
+  response: DirectoryResponse,
+  member: InnerList,
+  signature: Item | InnerList | undefined,
+  keys: ReadonlyMap<string, DirectorySigningKey>,
+  options: DirectorySignatureOptions,
+): string {
+  const [components, params] = member;
+  const created = params.get('created');
+  const expires = params.get('expires');
+  const keyid = params.get('keyid');
+  if (signature === undefined || !(signature[0] instanceof ArrayBuffer)) {
+    throw new Problem('Signature has no byte sequence for this label');
+  }
+  if (!Number.isInteger(created) || !Number.isInteger(expires)) {
+    throw new Problem('created and expires are required');
+  }
+  if ((created as number) * 1000 > options.nowMs + (options.clockSkewMs ?? 0)) {
+    throw new Problem('created is in the future');
+  }
+  if ((expires as number) * 1000 <= options.nowMs) throw new Problem('it has expired');
+  const key = typeof keyid === 'string' ? keys.get(keyid) : undefined;
+  if (key === undefined) {
+    throw new Problem('its keyid is not the thumbprint of a key in this directory');
+  }
+  const alg = params.get('alg');
+  if (alg !== undefined && alg !== key.algorithm) {
+    throw new Problem(`alg does not match the ${key.algorithm} key`);
+  }
+  const lines = baseLines(response, components);
+  const digest = fieldValue(response.headers, 'content-digest') ?? '';
+  try {
+    checkContentDigest(digest, { bytes: Buffer.from(response.body), truncated: false });
+  } catch (error) {
+    if (!isAuthzError(error)) throw error;
+    throw new Problem(`Content-Digest: ${error.message}`);
+  }
+  const base = Buffer.from(`${lines}"@signature-params": ${serializeInnerList(member)}`);
+  const verificationKey = { keyId: keyid as string, controller: '', ...key };
+  if (!verifySignatureBytes(verificationKey, base, new Uint8Array(signature[0]))) {
+    throw new Problem('the signature does not verify');
+  }
+  return keyid as string;
+}
+
+/** The signature base lines; the draft's two required components, plus response fields. */
+function baseLines(response: DirectoryResponse, components: readonly Item[]): string {
+  let lines = '';
+  let authority = false;
+  let digest = false;
+  for (const component of components) {
+    const [name, params] = component;
+    if (typeof name !== 'string') throw new Problem('a covered component is not a string');
+    if (name === '@authority' && params.size === 1 && params.get('req') === true) {
+      authority = true;
+      lines += `${serializeItem(component)}: ${normaliseAuthority(response.authority, 'https')}\n`;
+      continue;
+    }
+    const value = fieldValue(response.headers, name);
+    if (name.startsWith('@') || params.size > 0 || value === undefined) {
+      throw new Problem(
+        `the covered component ${serializeItem(component)} cannot be resolved on this response`,
+      );
+    }
+    if (name === 'content-digest') digest = true;
+    lines += `${serializeItem(component)}: ${value}\n`;
+  }
+  if (!authority || !digest) {
+    throw new Problem('it must cover "@authority";req and "content-digest"');
+  }
+  return lines;
+}
