@@ -1,5 +1,5 @@
 import { createDpopProof } from './create-dpop-proof.js';
-import { type SignRequestInput, type SigningKey, signRequest } from './sign-request.js';
+import { type SigningKey, type SignRequestInput, signRequest } from './sign-request.js';
 
 /** How each request is signed, beyond the defaults (see SignRequestInput). */
 type SigningChoices = Pick<

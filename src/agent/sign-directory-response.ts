@@ -5,12 +5,10 @@ import {
   serializeDictionary,
   serializeInnerList,
 } from 'structured-headers';
+import { DIRECTORY_SIGNATURE_TAG } from '../proofs/verify-directory-signature.js';
 import { normaliseAuthority } from '../request/normalise-target.js';
 import type { PublishedKey } from './key-directory.js';
 import { signSignatureBase } from './sign-signature-base.js';
-
-/** draft-meunier-webbotauth-httpsig-protocol, "Possession Proof on the Directory Response". */
-export const DIRECTORY_SIGNATURE_TAG = 'http-message-signatures-directory';
 
 export interface DirectoryResponseInput {
   /** The exact bytes of the response body. */

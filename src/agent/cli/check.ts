@@ -1,7 +1,6 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import type { CheckRequestMessage } from '../../transport/grpc/check-messages.js';
 import { askAuthzServer } from './ask-authz-server.js';
-import { signingChoicesFromArgs } from './signing-options.js';
 import {
   REQUEST_OPTIONS,
   REQUEST_USAGE,
@@ -9,6 +8,7 @@ import {
   requestFromArgs,
   signatureHeaders,
 } from './sign.js';
+import { signingChoicesFromArgs } from './signing-options.js';
 
 /** Exit codes of `agent-authz check`; 2 (a bad command line, an unreachable server) is main's. */
 export const CHECK_EXIT = { allow: 0, deny: 1 } as const;
