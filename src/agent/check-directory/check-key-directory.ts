@@ -173,7 +173,7 @@ function inspectSignature(
     { nowMs },
   );
   for (const problem of result.problems)
-    findings.push(finding('error', 'response_signature_invalid', `response signature ${problem}`));
+    findings.push(finding('error', 'response_signature_invalid', `directory response ${problem}`));
   const checked = keys.map((key) => ({
     ...key,
     signedResponse: key.thumbprint !== undefined && result.signedBy.has(key.thumbprint),
