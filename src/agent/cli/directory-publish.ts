@@ -70,8 +70,8 @@ export function directoryPrint(args: string[]): void {
 /** `agent-authz directory serve`: a small directory host for development and testing. */
 export async function directoryServe(args: string[]): Promise<void> {
   const { values } = parseCommandArgs(SERVE, args);
-  const keys = readKeys(SERVE, values.key);
   const { host, port } = listenAddress(values.listen);
+  const keys = readKeys(SERVE, values.key);
   const maxAge = Number(values['max-age']);
   if (!Number.isInteger(maxAge) || maxAge < 1) {
     throw usageError(SERVE, '--max-age must be a whole number of seconds');

@@ -94,12 +94,13 @@ export function signatureHeaders(
 export function signedRequestFromArgs(args: string[]) {
   const { values, positionals } = parseCommandArgs(SIGN, args);
   const request = requestFromArgs(SIGN, values, positionals);
+  const choices = signingChoicesFromArgs(SIGN, values);
   if (values.key === undefined) throw usageError(SIGN, '--key FILE is required');
   const signature = signatureHeaders(request, {
     file: values.key,
     didJwk: values['did-jwk'],
     cover: values.cover ?? [],
-    choices: signingChoicesFromArgs(SIGN, values),
+    choices,
   });
   return { ...request, signature };
 }
