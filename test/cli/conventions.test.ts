@@ -87,9 +87,15 @@ describe('a bad command line', () => {
     [['policy', 'lint'], 'agent-authz policy: unknown subcommand "lint"'],
     [['directory', 'fix'], 'agent-authz directory: unknown subcommand "fix"'],
     [['directory', 'check'], 'agent-authz directory check: give one URL or did:web DID'],
-    [['directory', 'check', 'ftp://a.example/'], 'agent-authz directory check: "ftp://a.example/" is not'],
+    [
+      ['directory', 'check', 'ftp://a.example/'],
+      'agent-authz directory check: "ftp://a.example/" is not',
+    ],
     [['directory', 'print'], 'agent-authz directory print: --key FILE is required'],
-    [['directory', 'serve', '--key', 'k.json'], 'agent-authz directory serve: --listen HOST:PORT is required'],
+    [
+      ['directory', 'serve', '--key', 'k.json'],
+      'agent-authz directory serve: --listen HOST:PORT is required',
+    ],
     [
       ['sign', '--generation', 'g3', 'https://a.example/'],
       'agent-authz sign: --generation needs --signature-agent',
