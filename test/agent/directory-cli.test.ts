@@ -56,6 +56,51 @@ describe('agent-authz directory print', () => {
   });
 });
 
+describe('agent-authz sign as a Web Bot Auth agent', () => {
+  it('prints Signature-Agent in the chosen generation, keyid the thumbprint the directory lists', async () => {
+    const { code, stdout } = await runAgentAuthz([
+      'sign',
+      '--key',
+      keyFile,
+      '--signature-agent',
+      'https://agent.example',
+      '--generation',
+      'g1',
+      '--label',
+      'sig2',
+      '--component',
+      '@authority',
+      '--component',
+      '@path',
+      '--tag',
+      'agent-payer-auth',
+      'https://merchant.example/checkout',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('signature-agent: "https://agent.example"\n');
+    expect(stdout).toMatch(
+      new RegExp(
+        `^signature-input: sig2=\\("@authority" "@path" "signature-agent"\\);created=\\d+;keyid="${thumbprint}";expires=\\d+;nonce="[^"]+";tag="agent-payer-auth"$`,
+        'm',
+      ),
+    );
+  });
+
+  it('refuses a directory Signature-Agent with a path, saying what to use instead', async () => {
+    const { code, stderr } = await runAgentAuthz([
+      'sign',
+      '--key',
+      keyFile,
+      '--signature-agent',
+      'https://agent.example/keys.json',
+      'https://shop.example/',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('must be an origin');
+    expect(stderr).toContain('use g3 or type jwks_uri');
+  });
+});
+
 describe('agent-authz directory serve --sign, then directory check', () => {
   let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   afterAll(async () => {

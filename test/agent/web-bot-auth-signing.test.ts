@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signRequest } from '../../src/agent/index.js';
+import { agentFetch, signRequest } from '../../src/agent/index.js';
 import { parseSignatureHeaders } from '../../src/credentials/parse-signature-headers.js';
 import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
 import { importPublicJwk } from '../../src/keys/verification-key.js';
@@ -174,5 +174,32 @@ describe('signRequest with a Web Bot Auth agent', () => {
     expect(candidate.params.alg).toBe(
       pair.publicKey.asymmetricKeyType === 'rsa' ? 'rsa-pss-sha512' : 'ecdsa-p256-sha256',
     );
+  });
+});
+
+describe('agentFetch with a Web Bot Auth agent', () => {
+  it('signs every request it sends in the agent generation, with a fresh nonce each time', async () => {
+    const sent: Request[] = [];
+    const send = agentFetch({
+      key: TEST_KEY,
+      webBotAuth: { generation: 'g3', url: 'https://keys.agent.example/jwks.json' },
+      fetch: async (url, init) => {
+        sent.push(new Request(url, init));
+        return new Response('ok');
+      },
+    });
+    await send('https://example.com/foo?param=Value&Pet=dog', { method: 'POST', body: 'hello' });
+    await send('https://example.com/foo?param=Value&Pet=dog', { method: 'POST', body: 'hello' });
+    const candidates = sent.map((request) => {
+      const headers = Object.fromEntries(request.headers);
+      expect(headers['signature-agent']).toBe('sig1="https://keys.agent.example/jwks.json"');
+      return verifies(TEST_REQUEST, headers, TEST_KEY_ED25519_PUBLIC);
+    });
+    expect(candidates[0]!.components.map((c) => c.name)).toEqual([
+      '@authority',
+      'content-digest',
+      'signature-agent',
+    ]);
+    expect(candidates[0]!.params.nonce).not.toBe(candidates[1]!.params.nonce);
   });
 });
