@@ -206,6 +206,17 @@ describe('directory check of a broken directory', () => {
     expect(JSON.stringify(report)).not.toContain(String(withPrivate.d));
   });
 
+  it('prints hostile values from the document without control characters', async () => {
+    const key = ed25519();
+    const report = await checkServed('hostile', {
+      headers: { ...DIRECTORY_TYPE, 'cache-control': 'max-age=600' },
+      body: JSON.stringify({ keys: [{ ...key.publicJwk, kid: '\u001b[2J\nerror   all good' }] }),
+    });
+    const message = report.findings.find((f) => f.code === 'kid_mismatch')?.message ?? '';
+    expect(message).toContain('(kid ?[2J?error   all good)');
+    expect([...message].every((c) => c >= ' ' && c <= '~')).toBe(true);
+  });
+
   it('refuses a response signature created in the future', async () => {
     const future = Math.floor(NOW_MS / 1000) + 600;
     const report = await checkServed('future', signedDirectory('future', { created: future }));

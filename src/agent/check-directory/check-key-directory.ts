@@ -16,6 +16,7 @@ import {
   type DirectoryCheckReport,
   type Finding,
   finding,
+  shown,
 } from './directory-report.js';
 import { inspectCacheHeaders } from './inspect-cache-headers.js';
 import { inspectDidDocument } from './inspect-did-document.js';
@@ -142,7 +143,7 @@ function inspectMediaType(target: CheckTarget, headers: Readonly<IncomingHttpHea
     finding(
       'warning',
       'media_type',
-      `served as ${mediaType}; the draft requires ${DIRECTORY_MEDIA_TYPES[0]} at the well-known URL (this server accepts it, others may not)`,
+      `served as ${shown(mediaType)}; the draft requires ${DIRECTORY_MEDIA_TYPES[0]} at the well-known URL (this server accepts it, others may not)`,
     ),
   ];
 }

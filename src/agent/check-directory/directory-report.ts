@@ -44,3 +44,13 @@ export interface DirectoryCheckReport {
 export function finding(severity: Severity, code: string, message: string): Finding {
   return { severity, code, message };
 }
+
+/**
+ * A value taken from the fetched document or its headers, fit to print: the document is
+ * hostile, so control characters (a terminal escape, a forged line) become `?` and the value is
+ * cut at 100 characters.
+ */
+export function shown(value: unknown): string {
+  const text = String(value).replace(/[^\x20-\x7e]/g, '?');
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { freshnessMs, type TtlBounds } from '../../keys/fetch/cache-freshness.js';
-import { type Finding, finding } from './directory-report.js';
+import { type Finding, finding, shown } from './directory-report.js';
 
 const DAY_S = 86_400;
 
@@ -36,7 +36,7 @@ export function inspectCacheHeaders(
       finding(
         'warning',
         'cache_control_uncacheable',
-        `Cache-Control: ${cacheControl} asks verifiers to fetch the directory for every request; they will not (this server keeps it ${kept} s); send a max-age instead`,
+        `Cache-Control: ${shown(cacheControl)} asks verifiers to fetch the directory for every request; they will not (this server keeps it ${kept} s); send a max-age instead`,
       ),
     );
   } else if (maxAge === undefined) {
@@ -44,7 +44,7 @@ export function inspectCacheHeaders(
       finding(
         'warning',
         'cache_control_no_max_age',
-        `Cache-Control: ${cacheControl} has no max-age: verifiers guess how long to keep the keys (this server: ${kept} s)`,
+        `Cache-Control: ${shown(cacheControl)} has no max-age: verifiers guess how long to keep the keys (this server: ${kept} s)`,
       ),
     );
   } else if (Number(maxAge) > 7 * DAY_S) {
@@ -60,7 +60,7 @@ export function inspectCacheHeaders(
       finding(
         'note',
         'cache_lifetime',
-        `this server would keep the keys ${kept} s before asking again (Cache-Control: ${cacheControl})`,
+        `this server would keep the keys ${kept} s before asking again (Cache-Control: ${shown(cacheControl)})`,
       ),
     );
   }

@@ -5,7 +5,7 @@ import { findKnownTestKey } from '../../keys/known-test-keys.js';
 import { multikeyToJwk } from '../../keys/multikey.js';
 import { parseDidDocument } from '../../keys/parse-did-document.js';
 import { DID_ALGORITHMS, importPublicJwk } from '../../keys/verification-key.js';
-import { type CheckedKey, type Finding, finding } from './directory-report.js';
+import { type CheckedKey, type Finding, finding, shown } from './directory-report.js';
 import type { KeysInspection } from './inspect-directory-keys.js';
 
 /**
@@ -27,7 +27,7 @@ export function inspectDidDocument(body: Buffer, did: string): KeysInspection {
       finding(
         'error',
         'did_id_mismatch',
-        `the document's id is ${document.id}, not ${did}: the server refuses it`,
+        `the document's id is ${shown(document.id)}, not ${did}: the server refuses it`,
       ),
     );
   }
@@ -67,7 +67,7 @@ function inspectMethod(method: Method, findings: Finding[]): CheckedKey {
         finding(
           'warning',
           'no_key_material',
-          `${kid} has neither publicKeyJwk nor publicKeyMultibase`,
+          `${shown(kid)} has neither publicKeyJwk nor publicKeyMultibase`,
         ),
       );
       return unusable;
@@ -80,14 +80,14 @@ function inspectMethod(method: Method, findings: Finding[]): CheckedKey {
         finding(
           'error',
           'test_key',
-          `${kid} is a published test key (${testKey.source}): anyone can sign with it`,
+          `${shown(kid)} is a published test key (${testKey.source}): anyone can sign with it`,
         ),
       );
     }
     return { thumbprint, kid, algorithm, usable: testKey === undefined, signedResponse: false };
   } catch (error) {
     if (!isAuthzError(error)) throw error;
-    findings.push(finding('error', 'weak_or_bad_key', `${kid}: ${error.message}`));
+    findings.push(finding('error', 'weak_or_bad_key', `${shown(kid)}: ${error.message}`));
     return unusable;
   }
 }

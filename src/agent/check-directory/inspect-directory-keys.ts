@@ -3,7 +3,13 @@ import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { findKnownTestKey } from '../../keys/known-test-keys.js';
 import { DIRECTORY_ALGORITHMS, MAX_DIRECTORY_KEYS } from '../../keys/parse-key-directory.js';
 import { hasSecretMembers, importPublicJwk } from '../../keys/verification-key.js';
-import { type CheckedKey, type Finding, finding, type TargetKind } from './directory-report.js';
+import {
+  type CheckedKey,
+  type Finding,
+  finding,
+  shown,
+  type TargetKind,
+} from './directory-report.js';
 
 /** RFC 9421 §6.2.2, the HTTP Signature Algorithms registry: what a JWK `alg` may say here. */
 const REGISTERED_ALGORITHMS = [
@@ -105,7 +111,7 @@ function inspectKey(
   const record = jwk as Record<string, unknown>;
   const kid = typeof record.kid === 'string' ? record.kid : undefined;
   const thumbprint = jwkThumbprint(record);
-  const label = `${name}${kid === undefined ? '' : ` (kid ${kid})`}`;
+  const label = `${name}${kid === undefined ? '' : ` (kid ${shown(kid)})`}`;
   if (hasSecretMembers(record)) {
     findings.push(
       finding(
@@ -121,7 +127,7 @@ function inspectKey(
       finding(
         'error',
         'unsupported_key',
-        `${label} is a ${String(record.kty)} key or misses members: signing keys are OKP Ed25519, EC P-256 or RSA`,
+        `${label} is a ${shown(record.kty)} key or misses members: signing keys are OKP Ed25519, EC P-256 or RSA`,
       ),
     );
     return { ...unusable, kid };
@@ -168,7 +174,7 @@ function inspectKey(
       finding(
         'warning',
         'alg_unregistered',
-        `${label}: alg "${record.alg}" is not an HTTP Message Signatures algorithm (${algorithm} for this key); drop alg or say ${algorithm}`,
+        `${label}: alg "${shown(record.alg)}" is not an HTTP Message Signatures algorithm (${algorithm} for this key); drop alg or say ${algorithm}`,
       ),
     );
   }
