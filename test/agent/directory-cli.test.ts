@@ -153,7 +153,7 @@ describe('agent-authz directory serve --sign, then directory check', () => {
     expect(report.keys).toEqual([
       expect.objectContaining({ thumbprint, signedResponse: true, usable: true }),
     ]);
-  });
+  }, 60_000); // three CLI processes, each a node start on a loaded machine
 });
 
 describe('agent-authz directory check of a broken directory', () => {
