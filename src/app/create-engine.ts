@@ -20,6 +20,7 @@ import {
 } from './instrument-resolvers.js';
 import type { AppOptions } from './start-app.js';
 import type { Telemetry } from './start-telemetry.js';
+import { webBotAuthSettings } from './web-bot-auth-settings.js';
 
 /** `onStoreError: allow` passed a step without the store: counted, and logged (rate-limited). */
 function reportDegraded(metrics: Metrics, logger: Logger): (step: UncheckedStep) => void {
@@ -65,6 +66,8 @@ export function createEngine(
       maxSignatures: config.signatures.maxSignatures,
       maxComponents: config.signatures.maxComponents,
     },
+    allowTestKeys: config.signatures.allowTestKeys,
+    webBotAuth: webBotAuthSettings(config.webBotAuth),
     tokens:
       tokens === undefined
         ? undefined

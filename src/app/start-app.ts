@@ -50,10 +50,17 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const clock = options.clock ?? systemClock;
   const rawStore = await createStore(config, logger);
   logReplayCapacity(config, logger);
+  if (config.signatures.allowTestKeys) {
+    logger.warn(
+      { setting: 'signatures.allowTestKeys' },
+      'UNSAFE: published test keys (RFC 9421 Appendix B, Web Bot Auth drafts) are accepted as agent keys; for conformance runs only',
+    );
+  }
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {
     clock,
     maxEntries: config.keys.cacheSize,
+    clockSkewMs: config.signatures.clockSkew,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
   const telemetry = await startTelemetry(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEB_BOT_AUTH_GENERATIONS } from '../credentials/read-signature-agent.js';
 import { durationSchema } from './duration.js';
 import { storeSchema } from './store-schema.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
@@ -10,6 +11,14 @@ const hostPattern = z
     /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
     'expected a lower-case host name, optionally starting with "*." (e.g. *.example.com)',
   );
+
+/** Signature tags that name a key directory a tag's signatures are verified against. */
+const TAG_DIRECTORY_TAGS = ['agent-browser-auth', 'agent-payer-auth', 'web-bot-auth'] as const;
+
+/** What docs/web-bot-auth.md calls safe: every generation but the two-hop `g2-cimd`. */
+export const DEFAULT_WEB_BOT_AUTH_GENERATIONS = WEB_BOT_AUTH_GENERATIONS.filter(
+  (generation) => generation !== 'g2-cimd',
+);
 
 const hostPort = z
   .string()
@@ -72,8 +81,15 @@ export const configSchema = z
           .max(256)
           .prefault(32)
           .describe('most components one signature may cover; more is refused'),
+        allowTestKeys: z
+          .boolean()
+          .prefault(false)
+          .describe(
+            'accept the published test keys (RFC 9421 Appendix B, the Web Bot Auth drafts) as agent keys; for conformance runs only, logged as unsafe',
+          ),
       })
       .prefault({}),
+    webBotAuth: webBotAuthSchema(),
     issuers: z
       .array(issuerSchema)
       .prefault([])
@@ -277,7 +293,13 @@ function resolverSchema() {
         .describe('how long past its freshness a document still serves while refreshes fail'),
       negativeTtl: durationSchema
         .prefault('30s')
-        .describe('how long a failed fetch is remembered before the URL is tried again'),
+        .refine(
+          (ms) => ms <= 300_000,
+          'at most 5m (Web Bot Auth: negative cache entries expire after no more than five minutes)',
+        )
+        .describe(
+          'how long a failed fetch is remembered before the URL is tried again (a Retry-After up to 5m is honoured)',
+        ),
       maxConcurrentFetches: z
         .int()
         .positive()
@@ -347,3 +369,33 @@ function telemetrySchema() {
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+
+function webBotAuthSchema() {
+  return z
+    .strictObject({
+      generations: z
+        .array(z.enum(WEB_BOT_AUTH_GENERATIONS))
+        .min(1)
+        .prefault([...DEFAULT_WEB_BOT_AUTH_GENERATIONS])
+        .describe(
+          'Signature-Agent generations accepted (docs/web-bot-auth.md): g1, g2-directory, g2-jwks_uri, g2-cimd, g3',
+        ),
+      maxValidity: durationSchema
+        .prefault('24h')
+        .describe('longest accepted expires − created of a Web Bot Auth signature'),
+      tagDirectories: z
+        .array(
+          z.strictObject({
+            tag: z.enum(TAG_DIRECTORY_TAGS),
+            url: z
+              .url({ protocol: /^https$/ })
+              .describe('an origin (its well-known directory) or a JWKS URL'),
+          }),
+        )
+        .prefault([])
+        .describe(
+          'key directories for signatures of a tag that carry no Signature-Agent (e.g. Visa TAP agent-payer-auth)',
+        ),
+    })
+    .prefault({});
+}

@@ -70,6 +70,7 @@ describe('loading the configuration', () => {
       clockSkew: 500,
       maxSignatures: 8,
       maxComponents: 32,
+      allowTestKeys: false,
     });
     expect(config.log.level).toBe('debug');
     expect(config.shutdown.timeout).toBe(10_000);

@@ -1,7 +1,8 @@
 import type { TokenCredential } from './parse-token-headers.js';
 import type { SignatureCandidate } from './signature-candidate.js';
 
-export type Profile = 'signed-request' | 'dpop' | 'mtls' | 'unsigned';
+/** `web-bot-auth`: a signature whose key came from a key directory (tags web-bot-auth, TAP). */
+export type Profile = 'signed-request' | 'web-bot-auth' | 'dpop' | 'mtls' | 'unsigned';
 
 /** What the caller presented, before anything about it is believed. */
 export type Credential =

@@ -9,6 +9,18 @@ import type { SignatureCandidate } from './signature-candidate.js';
 export const AGENT_AUTHZ_TAG = 'agent-authz';
 export const WEB_BOT_AUTH_TAG = 'web-bot-auth';
 
+/**
+ * Tags whose keys come from a key directory (the Web Bot Auth profile): Web Bot Auth itself and
+ * the Visa Trusted Agent Protocol tags, which are the same signatures with their own tags.
+ */
+export const DIRECTORY_TAGS: ReadonlySet<string> = new Set([
+  WEB_BOT_AUTH_TAG,
+  'agent-browser-auth',
+  'agent-payer-auth',
+]);
+
+const VERIFIED_TAGS_TEXT = `"${AGENT_AUTHZ_TAG}", "${WEB_BOT_AUTH_TAG}", "agent-browser-auth", "agent-payer-auth"`;
+
 export interface CredentialOptions {
   /** Token issuers are configured: `Authorization: DPoP` / `Bearer` are agent credentials. */
   readonly tokens: boolean;
@@ -56,31 +68,32 @@ function hasSignatureHeaders(request: AuthzRequest): boolean {
 }
 
 /**
- * The one signature this server verifies: tagged `agent-authz` or `web-bot-auth`, or untagged.
- * Signatures with other tags belong to other verifiers (RFC 9421 §2.3 `tag`) and are left
- * alone. A request with two signatures this server would verify is refused: verifying one and
- * claiming its replay key would leave the other free to be replayed alone later (a Web Bot Auth
- * signature covers only `@authority`, so on any method and path). Refusing keeps the check at
- * one signature verification and makes "no accepted signature is accepted twice" exact.
+ * The one signature this server verifies: tagged `agent-authz`, `web-bot-auth`,
+ * `agent-browser-auth` or `agent-payer-auth`, or untagged. Signatures with other tags belong to
+ * other verifiers (RFC 9421 §2.3 `tag`) and are left alone. A request with two signatures this
+ * server would verify is refused: verifying one and claiming its replay key would leave the
+ * other free to be replayed alone later (a Web Bot Auth signature covers only `@authority`, so
+ * on any method and path). Refusing keeps the check at one signature verification and makes
+ * "no accepted signature is accepted twice" exact, across every tag verified here.
  */
 function selectSignature(candidates: readonly SignatureCandidate[]): SignatureCandidate {
   const ours = candidates.filter((c) => isVerifiedHere(c.params.tag));
   if (ours.length > 1) {
     throw new AuthzError(
       'credential_malformed',
-      `the request carries more than one signature this server verifies (tagged "${AGENT_AUTHZ_TAG}", "${WEB_BOT_AUTH_TAG}" or untagged); send one`,
+      `the request carries more than one signature this server verifies (tagged ${VERIFIED_TAGS_TEXT} or untagged); send one`,
     );
   }
   const [chosen] = ours;
   if (chosen === undefined) {
     throw new AuthzError(
       'credential_malformed',
-      `no signature is tagged "${AGENT_AUTHZ_TAG}", "${WEB_BOT_AUTH_TAG}" or untagged`,
+      `no signature is tagged ${VERIFIED_TAGS_TEXT} or untagged`,
     );
   }
   return chosen;
 }
 
 function isVerifiedHere(tag: string | undefined): boolean {
-  return tag === undefined || tag === AGENT_AUTHZ_TAG || tag === WEB_BOT_AUTH_TAG;
+  return tag === undefined || tag === AGENT_AUTHZ_TAG || DIRECTORY_TAGS.has(tag);
 }

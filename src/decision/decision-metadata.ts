@@ -17,6 +17,9 @@ export function decisionMetadata(decision: Decision): Record<string, MetadataVal
   if (reason !== undefined) fields.reason = reason;
   if (identity.agentId !== undefined) fields.agent_id = identity.agentId;
   if (identity.zone !== undefined) fields.zone = identity.zone;
+  if (identity.tag !== undefined) fields.tag = identity.tag;
+  if (identity.generation !== undefined) fields.generation = identity.generation;
+  if (identity.directorySigned) fields.directory_signed = true;
   if (identity.trust !== undefined) fields.trust = identity.trust;
   if (identity.drifted) fields.workload_drift = true;
   if (identity.unchecked !== undefined) fields.unchecked = identity.unchecked.join(',');

@@ -1,5 +1,6 @@
 import type { Profile } from '../credentials/credential.js';
 import type { ReasonCode } from '../errors.js';
+import type { KeyLocation } from '../keys/resolve-directory-key.js';
 
 export type TrustLevel = 'new' | 'known' | 'trusted';
 
@@ -26,6 +27,12 @@ export interface AgentIdentity {
   readonly scopes?: readonly string[];
   /** The token's `jti`, for revocation (token profiles only). */
   readonly tokenId?: string;
+  /** The verified signature's `tag` parameter (signed requests only). */
+  readonly tag?: string;
+  /** Web Bot Auth: how the key was found — the Signature-Agent generation, or `tag-directory`. */
+  readonly generation?: KeyLocation['generation'];
+  /** Web Bot Auth: the key directory's response signature covered the key that verified. */
+  readonly directorySigned?: boolean;
   /** The agent left its pinned workload and the policy only flags it (`onDrift: flag`). */
   readonly drifted?: boolean;
   /**

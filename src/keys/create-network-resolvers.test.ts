@@ -14,7 +14,12 @@ describe('createNetworkResolvers', () => {
   it('adds no DID method and refuses directories when network resolution is off', async () => {
     const network = createNetworkResolvers(loadConfig({ env: {}, flags: [] }).resolver, OPTIONS);
     expect(Object.keys(network.methods)).toEqual([]);
-    await expect(network.resolveDirectoryKey('https://a.example', 'x')).rejects.toMatchObject({
+    const location = {
+      generation: 'g1',
+      fetchUrl: new URL('https://a.example/.well-known/http-message-signatures-directory'),
+      agentId: 'https://a.example',
+    } as const;
+    await expect(network.resolveDirectoryKey(location, 'x')).rejects.toMatchObject({
       code: 'did_method_unsupported',
     });
   });

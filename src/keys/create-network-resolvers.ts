@@ -4,12 +4,18 @@ import { ConfigError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { createDidWebMethod, DID_DOCUMENT_MEDIA_TYPES } from './did-web-method.js';
 import { createDocumentSource } from './fetch/create-document-source.js';
-import { createHttpsFetcher, type DocumentFetcher } from './fetch/fetch-https-document.js';
+import {
+  createHttpsFetcher,
+  type DocumentFetcher,
+  type FetchedDocument,
+} from './fetch/fetch-https-document.js';
 import { createFetchCounters, type FetchCounters } from './fetch/fetch-outcomes.js';
 import { type HostLookup, operatorLookup, systemLookup } from './fetch/resolve-public-address.js';
+import { type ClientMetadataKeys, parseClientMetadata } from './parse-client-metadata.js';
 import { parseDidDocument } from './parse-did-document.js';
 import { type KeyDirectory, parseKeyDirectory } from './parse-key-directory.js';
 import {
+  CLIENT_METADATA_MEDIA_TYPES,
   createDirectoryKeyResolver,
   DIRECTORY_MEDIA_TYPES,
   type DirectoryKeyResolver,
@@ -44,6 +50,14 @@ export interface NetworkResolvers {
   cachedBytes(): { readonly didDocuments: number; readonly directories: number };
 }
 
+export interface NetworkResolverOptions {
+  readonly clock: Clock;
+  readonly maxEntries: number;
+  readonly lookup?: HostLookup;
+  /** Tolerance for a directory response signature's `created` (signatures.clockSkew). */
+  readonly clockSkewMs?: number;
+}
+
 const NOTHING_CACHED = { didDocuments: 0, directories: 0 } as const;
 
 /**
@@ -52,7 +66,7 @@ const NOTHING_CACHED = { didDocuments: 0, directories: 0 } as const;
  */
 export function createNetworkResolvers(
   settings: ResolverSettings,
-  options: { readonly clock: Clock; readonly maxEntries: number; readonly lookup?: HostLookup },
+  options: NetworkResolverOptions,
 ): NetworkResolvers {
   const counters = createFetchCounters();
   if (!settings.network) {
@@ -80,13 +94,15 @@ export function createNetworkResolvers(
   });
   const sourceOf = <T>(
     mediaTypes: readonly string[],
-    parse: (body: Buffer) => T,
+    parse: (document: FetchedDocument, url: URL) => T,
     sizeOf: (value: T, body: Buffer) => number,
+    failuresNeverEvict = false,
   ) =>
     createDocumentSource<T>({
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
-      parse: (document) => parse(document.body),
+      parse,
+      failuresNeverEvict,
       clock: options.clock,
       counters,
       cacheTtl: { minMs: settings.cacheTtl.min, maxMs: settings.cacheTtl.max },
@@ -102,17 +118,27 @@ export function createNetworkResolvers(
   // imported keys, which weigh about what their JWKs did, so its body counts twice.
   const didDocuments = sourceOf<DIDDocument>(
     DID_DOCUMENT_MEDIA_TYPES,
-    parseDidDocument,
+    (document) => parseDidDocument(document.body),
     (document) => 2 * JSON.stringify(document).length,
   );
+  // Web Bot Auth: a failed fetch never evicts cached keys (see create-document-source.ts).
+  const directoryOptions = { clockSkewMs: options.clockSkewMs ?? 0 };
   const directories = sourceOf<KeyDirectory>(
     DIRECTORY_MEDIA_TYPES,
-    parseKeyDirectory,
+    (document, url) =>
+      parseKeyDirectory(document, url, { ...directoryOptions, nowMs: options.clock() }),
     (_directory, body) => 2 * body.length,
+    true,
+  );
+  const clientMetadata = sourceOf<ClientMetadataKeys>(
+    CLIENT_METADATA_MEDIA_TYPES,
+    parseClientMetadata,
+    (_metadata, body) => 2 * body.length,
+    true,
   );
   return {
     methods: { web: createDidWebMethod(didDocuments) },
-    resolveDirectoryKey: createDirectoryKeyResolver(directories, options.clock),
+    resolveDirectoryKey: createDirectoryKeyResolver({ directories, clientMetadata }, options.clock),
     counters,
     cachedBytes: () => ({
       didDocuments: didDocuments.cachedBytes(),

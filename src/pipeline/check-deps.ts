@@ -5,6 +5,7 @@ import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
 import type { SignatureWindow } from '../proofs/check-signature-profile.js';
+import type { WebBotAuthSettings } from '../proofs/check-web-bot-auth-profile.js';
 import type { TokenVerifier } from '../proofs/verified-token.js';
 import type { ProofWindow } from '../proofs/verify-dpop-proof.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +21,10 @@ export interface CheckDeps {
   readonly window: SignatureWindow;
   /** Bounds on Signature-Input / Signature, enforced while parsing them. */
   readonly signatureLimits: SignatureLimits;
+  /** Accept the published test keys as agent keys (`signatures.allowTestKeys`, unsafe). */
+  readonly allowTestKeys: boolean;
+  /** Web Bot Auth generations, validity bound and tag directories (`webBotAuth`). */
+  readonly webBotAuth: WebBotAuthSettings;
   /** The token profiles (DPoP, certificate-bound); undefined when no issuer is configured. */
   readonly tokens: TokenDeps | undefined;
   /** `allow` lets requests through when the store cannot answer (fail open), tagged. */

@@ -3,6 +3,8 @@ import { fc, test } from '@fast-check/vitest';
 import { type InnerList, type Parameters, serializeDictionary } from 'structured-headers';
 import { describe, expect } from 'vitest';
 import { generateAgentKey, signRequest } from '../agent/index.js';
+import { webBotAuthSettings } from '../app/web-bot-auth-settings.js';
+import { loadConfig } from '../config/load-config.js';
 import type { Decision } from '../decision/decision.js';
 import { REASON_CODES } from '../errors.js';
 import { networkDisabled } from '../keys/resolve-directory-key.js';
@@ -32,6 +34,8 @@ const deps: CheckDeps = {
   policy: () => DEFAULT_POLICY,
   window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
   signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+  allowTestKeys: false,
+  webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
   tokens: undefined,
   onStoreError: 'deny',
   onStoreDegraded: () => {},

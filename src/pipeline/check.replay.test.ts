@@ -6,6 +6,8 @@ import {
   serializeInnerList,
 } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
+import { webBotAuthSettings } from '../app/web-bot-auth-settings.js';
+import { loadConfig } from '../config/load-config.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { createKeyResolver } from '../keys/resolve-verification-key.js';
 import { DEFAULT_POLICY } from '../policy/load-policy.js';
@@ -48,16 +50,19 @@ describe('a Web Bot Auth signature without a nonce', () => {
     const deps: CheckDeps = {
       resolveKey: createKeyResolver({ cacheSize: 10 }),
       // The directory lookup itself is tested over HTTPS in test/network; here it is given.
-      resolveDirectoryKey: async (origin) => ({
+      resolveDirectoryKey: async (location) => ({
         keyId: thumbprint,
-        controller: origin,
+        controller: location.agentId,
         algorithm: 'ecdsa-p256-sha256',
         key: createPublicKey({ key: jwk, format: 'jwk' }),
+        directorySigned: false,
       }),
       store: createMemoryStore({ maxAgents: 100, maxEntries: 100 }),
       policy: () => DEFAULT_POLICY,
       window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
       signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+      allowTestKeys: false,
+      webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
       tokens: undefined,
       onStoreError: 'deny',
       onStoreDegraded: () => {},

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { WEB_BOT_AUTH_TAG } from '../credentials/extract-credential.js';
+import { DIRECTORY_TAGS } from '../credentials/extract-credential.js';
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import type { AgentIdentity } from '../decision/decision.js';
+import { AuthzError } from '../errors.js';
+import { knownTestKeyOf } from '../keys/known-test-keys.js';
+import type { DirectoryVerificationKey } from '../keys/resolve-directory-key.js';
 import type { VerificationKey } from '../keys/verification-key.js';
 import { checkContentDigest } from '../proofs/check-content-digest.js';
 import {
@@ -20,8 +23,10 @@ const PURPOSE_HEADER = 'agent-purpose';
 /**
  * The signed-request profile: profile rules → key → signature → body digest → replay. Cheap
  * checks come first so a stale or incomplete signature never costs a key resolution. A
- * `web-bot-auth` signature follows the Web Bot Auth rules and its key comes from the key
- * directory its Signature-Agent names; the agent is then that directory's origin.
+ * `web-bot-auth` signature (or one with a Visa TAP tag) follows the Web Bot Auth rules and its
+ * key comes from the key directory its Signature-Agent names (or the one configured for its
+ * tag); the agent is then that directory's identifier and the profile `web-bot-auth`. A
+ * published test key is refused unless `signatures.allowTestKeys` is on.
  */
 export async function verifySignedRequest(
   request: AuthzRequest,
@@ -31,21 +36,30 @@ export async function verifySignedRequest(
 ): Promise<VerifiedCredential> {
   const nowMs = deps.clock();
   const profiled = checkProfile(request, signature, signedHeaders, deps, nowMs);
-  const key =
-    profiled.directory === undefined
+  const { location } = profiled;
+  const key: VerificationKey | DirectoryVerificationKey =
+    location === undefined
       ? await deps.resolveKey(profiled.keyId)
-      : await deps.resolveDirectoryKey(profiled.directory, profiled.keyId);
+      : await deps.resolveDirectoryKey(location, profiled.keyId);
+  if (!deps.allowTestKeys) refuseTestKey(key);
   const base = verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');
   if (digest !== undefined && request.body !== null) checkContentDigest(digest, request.body);
   const identity: AgentIdentity = {
     verified: true,
-    profile: 'signed-request',
+    profile: location === undefined ? 'signed-request' : 'web-bot-auth',
     agentId: key.controller,
     stateId: key.stateId ?? key.controller,
     keyId: key.keyId,
     workload: request.source.principal || undefined,
     purpose: signedPurpose(request, signature),
+    ...(signature.params.tag === undefined ? {} : { tag: signature.params.tag }),
+    ...(location === undefined
+      ? {}
+      : {
+          generation: location.generation,
+          directorySigned: (key as DirectoryVerificationKey).directorySigned,
+        }),
   };
   const replay = {
     key: replayKeyOf(profiled, key, base),
@@ -62,6 +76,20 @@ function signedPurpose(request: AuthzRequest, signature: SignatureCandidate): st
   return covered ? fieldValue(request.headers, PURPOSE_HEADER) : undefined;
 }
 
+/**
+ * draft-ietf-webbotauth-httpsig-protocol, "Test and Demonstration Keys": "Verifiers SHOULD
+ * reject known test keys". Their private halves are public, so they prove nothing.
+ */
+function refuseTestKey(key: VerificationKey): void {
+  const known = knownTestKeyOf(key.key);
+  if (known !== undefined) {
+    throw new AuthzError(
+      'key_unresolvable',
+      `the key is a published test key (${known.source}); it is refused unless signatures.allowTestKeys is on`,
+    );
+  }
+}
+
 function checkProfile(
   request: AuthzRequest,
   signature: SignatureCandidate,
@@ -69,8 +97,9 @@ function checkProfile(
   deps: CheckDeps,
   nowMs: number,
 ): ProfiledSignature {
-  return signature.params.tag === WEB_BOT_AUTH_TAG
-    ? checkWebBotAuthProfile(request, signature, signedHeaders, deps.window, nowMs)
+  const { tag } = signature.params;
+  return tag !== undefined && DIRECTORY_TAGS.has(tag)
+    ? checkWebBotAuthProfile(request, signature, signedHeaders, deps.window, nowMs, deps.webBotAuth)
     : checkSignatureProfile(request, signature, signedHeaders, deps.window, nowMs);
 }
 
@@ -80,7 +109,7 @@ function checkProfile(
  * be re-encoded (s → n−s) into other bytes that still verify over the same base.
  */
 function replayKeyOf(profiled: ProfiledSignature, key: VerificationKey, base: Buffer): string {
-  if (profiled.directory === undefined) return replayKey('sig', profiled.keyId, profiled.nonce!);
+  if (profiled.location === undefined) return replayKey('sig', profiled.keyId, profiled.nonce!);
   const scopedKeyId = `${key.controller}#${key.keyId}`;
   if (profiled.nonce !== undefined) return replayKey('wba', scopedKeyId, profiled.nonce);
   const digest = createHash('sha256').update(base).digest('base64url');

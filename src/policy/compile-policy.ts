@@ -52,6 +52,7 @@ function compileZone(zone: ZoneDocument, document: PolicyDocument): Zone {
     profiles: new Set<Profile>(zone.profiles),
     minTrust: zone.minTrust,
     signedHeaders: [...new Set([...document.signedHeaders, ...zone.signedHeaders])],
+    tags: zone.tags && new Set(zone.tags),
     scopes: zone.scopes,
     unknownAgents: zone.unknownAgents,
     matchText: describeMatch(zone.match),
@@ -90,6 +91,8 @@ function compileAgent(agent: AgentDocument): AgentRule {
     owner: agent.owner,
     scopes: agent.scopes,
     expiresAtMs: agent.expires,
+    tags: agent.tags && new Set(agent.tags),
+    requireSignedDirectory: agent.requireSignedDirectory,
   };
 }
 

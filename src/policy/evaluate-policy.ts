@@ -81,6 +81,7 @@ function admitAgent(
       `zone ${zone.name} does not accept the ${identity.profile} profile`,
     );
   }
+  checkTags(zone, rule, identity);
   checkRegistration(zone, rule, inputs.nowMs);
   if (history?.quarantined) {
     throw new AuthzError('workload_drift', 'the agent is quarantined after a workload drift');
@@ -99,6 +100,35 @@ function admitAgent(
     throw new AuthzError(
       'trust_too_low',
       `zone ${zone.name} needs trust ${zone.minTrust}; the agent is ${trust}`,
+    );
+  }
+}
+
+/** What `tags` lists stand for a signature without a tag. */
+const UNTAGGED = 'untagged';
+
+/**
+ * Signature tags as policy inputs: a zone or an agent entry that lists tags admits only signed
+ * requests whose verified signature carries one of them (tokens are governed by `profiles`).
+ * An agent that must prove its directory signs for its key (`requireSignedDirectory`) is
+ * refused with a key the directory serves without such a signature.
+ */
+function checkTags(zone: Zone | undefined, rule: AgentRule | undefined, identity: AgentIdentity) {
+  const signed = identity.profile === 'signed-request' || identity.profile === 'web-bot-auth';
+  const tag = identity.tag ?? UNTAGGED;
+  if (signed && zone?.tags !== undefined && !zone.tags.has(tag)) {
+    throw new AuthzError(
+      'zone_denied',
+      `zone ${zone.name} accepts signatures tagged ${[...zone.tags].join(', ')}; this one is ${tag}`,
+    );
+  }
+  if (signed && rule?.tags !== undefined && !rule.tags.has(tag)) {
+    throw new AuthzError('zone_denied', `this agent may not sign with tag ${tag}`);
+  }
+  if (rule?.requireSignedDirectory && identity.directorySigned !== true) {
+    throw new AuthzError(
+      'key_unresolvable',
+      "this agent's policy requires a key its directory signs for (requireSignedDirectory), and the directory response carries no valid signature by this key",
     );
   }
 }

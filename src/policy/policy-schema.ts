@@ -3,7 +3,13 @@ import { durationSchema } from '../config/duration.js';
 import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import { isGlob } from './glob.js';
 
-const PROFILES = ['signed-request', 'dpop', 'mtls'] as const;
+const PROFILES = ['signed-request', 'web-bot-auth', 'dpop', 'mtls'] as const;
+
+/** A signature `tag` (RFC 9421 §2.3): `web-bot-auth`, `agent-payer-auth`, `agent-authz`, … */
+const signatureTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+$/, 'expected a signature tag such as agent-payer-auth')
+  .describe('a signature tag; `untagged` stands for a signature without one');
 export const TRUST_LEVELS = ['new', 'known', 'trusted'] as const;
 
 const RATE_UNITS_MS: Readonly<Record<string, number>> = {
@@ -58,6 +64,11 @@ const zoneSchema = z.strictObject({
     .prefault([...PROFILES]),
   minTrust: z.enum(TRUST_LEVELS).prefault('new'),
   signedHeaders: z.array(headerName).prefault([]),
+  tags: z
+    .array(signatureTag)
+    .min(1)
+    .optional()
+    .describe('signature tags accepted here (signed requests only); absent: any verified tag'),
   scopes: z.array(nonEmpty).prefault([]).describe('scopes an agent needs here'),
   unknownAgents: z
     .enum(['allow', 'deny'])
@@ -75,6 +86,17 @@ const agentSchema = z.strictObject({
   owner: nonEmpty.optional(),
   scopes: z.array(nonEmpty).optional(),
   expires: expirySchema.optional(),
+  tags: z
+    .array(signatureTag)
+    .min(1)
+    .optional()
+    .describe('signature tags this agent may sign with; absent: any verified tag'),
+  requireSignedDirectory: z
+    .boolean()
+    .prefault(false)
+    .describe(
+      'Web Bot Auth: only accept keys the key directory signs for (directory response signature)',
+    ),
 });
 
 /** The policy file (SPEC §5, §12). Published as schema/policy.schema.json. */

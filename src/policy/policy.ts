@@ -13,6 +13,8 @@ export interface Zone {
   readonly minTrust: TrustLevel;
   /** Headers every signature must cover here (the policy's and the zone's). */
   readonly signedHeaders: readonly string[];
+  /** Signature tags accepted here (`untagged` for none); undefined accepts any verified tag. */
+  readonly tags: ReadonlySet<string> | undefined;
   readonly scopes: readonly string[];
   readonly unknownAgents: 'allow' | 'deny';
   readonly matches: (target: { host: string; path: string; method: string }) => boolean;
@@ -43,6 +45,10 @@ export interface AgentRule {
   readonly owner: string | undefined;
   readonly scopes: readonly string[] | undefined;
   readonly expiresAtMs: number | undefined;
+  /** Signature tags the agent may sign with; undefined: any. */
+  readonly tags: ReadonlySet<string> | undefined;
+  /** Web Bot Auth: the key must be covered by the directory's response signature. */
+  readonly requireSignedDirectory: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import { AuthzError } from '../errors.js';
+import type { KeyLocation } from '../keys/resolve-directory-key.js';
 import { type AuthzRequest, declaresBody } from '../request/authz-request.js';
 import { checkSignatureWindow, type SignatureWindow } from './check-signature-window.js';
 import { requireComponents } from './require-components.js';
@@ -13,8 +14,8 @@ export interface ProfiledSignature {
   readonly nonce: string | undefined;
   /** Epoch ms after which this signature is refused anyway: replay entries may go then. */
   readonly acceptableUntilMs: number;
-  /** Web Bot Auth: the origin whose key directory holds `keyId`. */
-  readonly directory?: string;
+  /** Web Bot Auth: where `keyId` is looked up, and who the request is then attributed to. */
+  readonly location?: KeyLocation;
 }
 
 const MAX_KEYID_LENGTH = 2048;

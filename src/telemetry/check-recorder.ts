@@ -22,8 +22,12 @@ export function createCheckRecorder(metrics: Metrics, log: DecisionLog): CheckRe
   return (request, decision, traceId, elapsedMs) => {
     const label = decisionLabel(decision);
     const reason = decision.allowed ? decision.wouldDeny : decision.reason;
-    const { profile, zone } = decision.identity;
+    const { profile, zone, generation, tag } = decision.identity;
     checks.cell(label, reason ?? 'none', profile, zone ?? 'none').n += 1;
+    // Set only once a directory key verified the signature: generation and tag are closed sets.
+    if (generation !== undefined) {
+      metrics.webBotAuthChecks.cell(label, generation, tag ?? 'none').n += 1;
+    }
     checkDuration.observe(durations[label], elapsedMs / 1000);
     if (reason === 'rate_limited') metrics.rateLimited.inc();
     log.decision(request, decision, traceId, elapsedMs);

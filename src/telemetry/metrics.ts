@@ -11,6 +11,8 @@ import { packageVersion } from './package-version.js';
 export interface Metrics {
   readonly registry: Registry;
   readonly checks: HotCounter;
+  /** Web Bot Auth checks whose key was looked up, by decision, generation and tag. */
+  readonly webBotAuthChecks: HotCounter;
   readonly checkDuration: HotHistogram;
   readonly keyResolutions: HotCounter;
   readonly tokenVerifications: HotCounter;
@@ -49,6 +51,11 @@ export function createMetrics(sources: MetricSources): Metrics {
       name: 'agent_authz_checks_total',
       help: 'Checks answered, by decision (allow, deny, would_deny), reason, profile and zone.',
       labelNames: ['decision', 'reason', 'profile', 'zone'],
+    }),
+    webBotAuthChecks: new HotCounter(registry, {
+      name: 'agent_authz_web_bot_auth_checks_total',
+      help: 'Verified Web Bot Auth signatures by decision, generation (g1, g2-directory, g2-jwks_uri, g2-cimd, g3, tag-directory) and tag (web-bot-auth, agent-browser-auth, agent-payer-auth).',
+      labelNames: ['decision', 'generation', 'tag'],
     }),
     checkDuration: new HotHistogram(registry, {
       name: 'agent_authz_check_duration_seconds',

@@ -58,6 +58,8 @@ export function decisionRecord(
     agent_id: identity.agentId,
     verified: identity.verified,
     profile: identity.profile,
+    tag: identity.tag,
+    generation: identity.generation,
     zone: identity.zone,
     trust: identity.trust,
     unchecked: identity.unchecked,

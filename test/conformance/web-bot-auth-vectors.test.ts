@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSignatureHeaders } from '../../src/credentials/parse-signature-headers.js';
+import { WEB_BOT_AUTH_GENERATIONS } from '../../src/credentials/read-signature-agent.js';
 import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
 import { importPublicJwk } from '../../src/keys/verification-key.js';
 import { checkWebBotAuthProfile } from '../../src/proofs/check-web-bot-auth-profile.js';
@@ -16,6 +17,12 @@ const LIMITS = { maxSignatures: 8, maxComponents: 32 };
  */
 const CREATED_MS = 1735689600_000;
 const WINDOW = { maxAgeMs: 300_000, clockSkewMs: 30_000 };
+/** The dictionary-form vectors expire in 2124 ("far enough out that they do not age"). */
+const SETTINGS = {
+  generations: new Set(WEB_BOT_AUTH_GENERATIONS),
+  maxValidityMs: 200 * 365 * 86_400_000,
+  tagDirectories: new Map(),
+};
 
 interface Vector {
   readonly title: string;
@@ -87,13 +94,11 @@ describe('the Web Bot Auth draft test vectors', () => {
   it.each(VECTORS)('verify: $title', (vector) => {
     const request = testRequest(vector);
     const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
-    const profiled = checkWebBotAuthProfile(request, candidate!, [], WINDOW, CREATED_MS);
-    expect(profiled).toMatchObject({
-      keyId: jwkThumbprint(vector.jwk),
-      directory: 'https://signature-agent.test',
-    });
+    const profiled = checkWebBotAuthProfile(request, candidate!, [], WINDOW, CREATED_MS, SETTINGS);
+    expect(profiled).toMatchObject({ keyId: jwkThumbprint(vector.jwk) });
+    expect(profiled.location?.agentId).toBe('https://signature-agent.test');
     const imported = importPublicJwk(vector.jwk, ['ed25519', 'rsa-pss-sha512']);
-    const key = { keyId: profiled.keyId, controller: profiled.directory!, ...imported };
+    const key = { keyId: profiled.keyId, controller: profiled.location!.agentId, ...imported };
     expect(() => verifyHttpSignature(request, candidate!, key)).not.toThrow();
   });
 

@@ -117,6 +117,27 @@ describe('a request carrying more than one signature the server verifies', () =>
     );
     expectDenied(await check(GET, webBotAuth), 'replayed');
   });
+
+  it('is refused when an agent-authz signature comes with a Visa TAP one', async () => {
+    const payer = webBotAuthKey();
+    publishDirectory(host, 'tap-pair.example.test', [payer]);
+    const tap = signWebBotAuth(GET, payer, {
+      agent: host.origin('tap-pair.example.test'),
+      created: nowSeconds(),
+      tag: 'agent-payer-auth',
+      label: 'sig2',
+      extraComponents: ['@path'],
+    });
+    const agentAuthz = signRequest({ ...GET, key: generateAgentKey(), created: nowSeconds() });
+    const response = await check(GET, together(agentAuthz, tap));
+    expectDenied(response, 'credential_malformed');
+    expect(problem(response).detail).toContain('"agent-payer-auth"');
+    // Alone, the TAP signature is still fresh: the refused pair claimed nothing.
+    expect(setHeaders(await check(GET, tap))['x-agent-id']).toBe(
+      host.origin('tap-pair.example.test'),
+    );
+    expectDenied(await check(GET, tap), 'replayed');
+  });
 });
 
 describe('a request whose two signatures share a label', () => {
@@ -144,7 +165,7 @@ describe('a request carrying one verifiable signature and others', () => {
       key: generateAgentKey(),
       created: nowSeconds(),
       label: 'b',
-      tag: 'agent-browser-auth',
+      tag: 'another-verifier',
     });
     const response = await check(GET, together(theirs, ours));
     expect(setHeaders(response)).toMatchObject({

@@ -69,7 +69,7 @@ describe.each(KEY_TYPES)('a request signed by web-bot-auth with %s key', (_name,
       'x-agent-id': host.origin(hostname),
       'x-agent-key-id': signer.keyid,
       'x-agent-verified': 'true',
-      'x-agent-profile': 'signed-request',
+      'x-agent-profile': 'web-bot-auth',
     });
   });
 

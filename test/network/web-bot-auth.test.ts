@@ -49,7 +49,7 @@ describe('a request signed as a Web Bot Auth agent', () => {
       'x-agent-key-id': key.thumbprint,
       'x-agent-trust': 'new',
       'x-agent-verified': 'true',
-      'x-agent-profile': 'signed-request',
+      'x-agent-profile': 'web-bot-auth',
     });
     expect(host.hits('crawler.example.test', DIRECTORY_PATH)).toBe(1);
   });

@@ -1,5 +1,6 @@
 import {
   constants,
+  createHash,
   createPrivateKey,
   generateKeyPairSync,
   type JsonWebKey,
@@ -69,6 +70,18 @@ export interface WebBotAuthOptions {
   /** null sends no nonce. */
   readonly nonce?: string | null;
   readonly keyid?: string;
+  /** The `tag` parameter (default `web-bot-auth`). */
+  readonly tag?: string;
+  /** The signature's label (default `sig1`). */
+  readonly label?: string;
+  /** The dictionary member key naming the agent (default `agent1`). */
+  readonly member?: string;
+  /** Parameters appended to the member, e.g. `;type=jwks_uri`. */
+  readonly memberParams?: string;
+  /** Other members placed before the agent's, e.g. `other="https://…"`. */
+  readonly otherMembers?: string;
+  /** Components covered after `@authority`, e.g. `['@path']`. */
+  readonly extraComponents?: readonly string[];
 }
 
 /**
@@ -83,14 +96,20 @@ export function signWebBotAuth(
 ): Record<string, string> {
   const url = new URL(shape.url);
   const headers: Record<string, string> = {};
-  const components: ComponentId[] = [component('@authority')];
+  const components: ComponentId[] = [
+    component('@authority'),
+    ...(options.extraComponents ?? []).map((name) => component(name)),
+  ];
+  const member = options.member ?? 'agent1';
   if (options.agent !== undefined) {
     const dictionary = (options.form ?? 'dictionary') === 'dictionary';
-    headers['signature-agent'] = dictionary ? `agent1="${options.agent}"` : `"${options.agent}"`;
+    const own = `${member}="${options.agent}"${options.memberParams ?? ''}`;
+    const others = options.otherMembers === undefined ? '' : `${options.otherMembers}, `;
+    headers['signature-agent'] = dictionary ? `${others}${own}` : `"${options.agent}"`;
     if (options.coverAgent !== false) {
       components.push(
         dictionary
-          ? component('signature-agent', new Map([['key', 'agent1']]))
+          ? component('signature-agent', new Map([['key', member]]))
           : component('signature-agent'),
       );
     }
@@ -101,7 +120,8 @@ export function signWebBotAuth(
   params.set('keyid', options.keyid ?? key.thumbprint);
   if (options.nonce !== null)
     params.set('nonce', options.nonce ?? randomBytes(32).toString('base64'));
-  params.set('tag', 'web-bot-auth');
+  params.set('tag', options.tag ?? 'web-bot-auth');
+  const label = options.label ?? 'sig1';
   const innerList = [components.map((c) => [c.name, c.params]), params] as InnerList;
   const base = buildSignatureBase(
     {
@@ -114,9 +134,9 @@ export function signWebBotAuth(
     },
     { components, serializedParams: serializeInnerList(innerList) },
   );
-  headers['signature-input'] = serializeDictionary(new Map([['sig1', innerList]]));
+  headers['signature-input'] = serializeDictionary(new Map([[label, innerList]]));
   headers.signature = serializeDictionary(
-    new Map([['sig1', [signBase(key, Buffer.from(base)), new Map()]]]),
+    new Map([[label, [signBase(key, Buffer.from(base)), new Map()]]]),
   );
   return headers;
 }
@@ -134,4 +154,30 @@ function signBase(key: WebBotAuthKey, base: Buffer): Buffer {
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength: 64,
   });
+}
+
+/** A JWKS of `keys`' public halves, as a directory or JWKS URL serves it. */
+export function jwksBody(keys: readonly WebBotAuthKey[]): string {
+  return JSON.stringify({ keys: keys.map((key) => ({ ...key.publicJwk, use: 'sig' })) });
+}
+
+/**
+ * The directory response signature (draft-ietf-webbotauth-httpsig-protocol, "Validating the
+ * Domain Binding") of `body` served at `authority` (`host:port`), by `key`.
+ */
+export function signDirectoryResponse(
+  body: string,
+  key: WebBotAuthKey,
+  authority: string,
+  created: number,
+  expiresIn = 3600,
+): Record<string, string> {
+  const digest = `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+  const inner = `("@authority";req "content-digest");created=${created};expires=${created + expiresIn};keyid="${key.thumbprint}";tag="http-message-signatures-directory"`;
+  const base = `"@authority";req: ${authority}\n"content-digest": ${digest}\n"@signature-params": ${inner}`;
+  return {
+    'content-digest': digest,
+    'signature-input': `binding=${inner}`,
+    signature: `binding=:${signBase(key, Buffer.from(base)).toString('base64')}:`,
+  };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey } from '../../src/agent/index.js';
+import { webBotAuthSettings } from '../../src/app/web-bot-auth-settings.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { createDidIssuerKeyResolver } from '../../src/keys/resolve-did-issuer-key.js';
 import { networkDisabled } from '../../src/keys/resolve-directory-key.js';
 import { createKeyResolver, type KeyResolver } from '../../src/keys/resolve-verification-key.js';
@@ -43,6 +45,8 @@ function engine() {
     policy: () => DEFAULT_POLICY,
     window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
     signatureLimits: { maxSignatures: 8, maxComponents: 32 },
+    allowTestKeys: false,
+    webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
     tokens: {
       verify: cacheVerifiedTokens(verify, {
         max: 100,

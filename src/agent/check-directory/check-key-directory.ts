@@ -7,10 +7,18 @@ import {
   operatorLookup,
   systemLookup,
 } from '../../keys/fetch/resolve-public-address.js';
-import { type KeyDirectory, parseKeyDirectory } from '../../keys/parse-key-directory.js';
+import {
+  directoryKey,
+  parseJson,
+  parseKeyDirectory,
+  readJwks,
+} from '../../keys/parse-key-directory.js';
 import { DIRECTORY_MEDIA_TYPES } from '../../keys/resolve-directory-key.js';
 import type { Clock } from '../../lib/clock.js';
-import { verifyDirectorySignatures } from '../../proofs/verify-directory-signature.js';
+import {
+  type DirectorySigningKey,
+  verifyDirectorySignatures,
+} from '../../proofs/verify-directory-signature.js';
 import {
   type CheckedKey,
   type DirectoryCheckReport,
@@ -34,6 +42,8 @@ export interface CheckDirectoryOptions {
   readonly clock: Clock;
   /** DNS; default the server's (getaddrinfo with allowPrivateNetworks, else c-ares). */
   readonly lookup?: HostLookup;
+  /** The server's `signatures.clockSkew`: tolerance for a response signature's `created`. */
+  readonly clockSkewMs?: number;
 }
 
 /**
@@ -94,7 +104,13 @@ export async function checkKeyDirectory(
   const keys =
     target.kind === 'did-web'
       ? inspection.keys
-      : inspectSignature(target, document, headers, inspection.keys, nowMs, findings);
+      : inspectSignature(
+          target,
+          document,
+          inspection.keys,
+          { nowMs, clockSkewMs: options.clockSkewMs ?? 0 },
+          findings,
+        );
   return report(true, keys);
 }
 
@@ -148,33 +164,53 @@ function inspectMediaType(target: CheckTarget, headers: Readonly<IncomingHttpHea
   ];
 }
 
-/** The directory response signatures: verified with the directory's own keys, as the server does. */
+/**
+ * The directory response signatures, verified as the server verifies them: with the keys the
+ * server would take from this body, over the fields and authority of this response. A failing
+ * signature makes the server refuse the whole directory, which is said first.
+ */
 function inspectSignature(
   target: CheckTarget,
   document: FetchedDocument,
-  headers: Readonly<IncomingHttpHeaders>,
   keys: readonly CheckedKey[],
-  nowMs: number,
+  options: { nowMs: number; clockSkewMs: number },
   findings: Finding[],
 ): CheckedKey[] {
-  let directory: KeyDirectory;
   try {
-    directory = parseKeyDirectory(document.body);
+    parseKeyDirectory(document, target.url, options);
+  } catch (error) {
+    if (!(error instanceof FetchFailure)) throw error;
+    if (error.message.includes('signature')) {
+      findings.push(
+        finding(
+          'error',
+          'directory_refused',
+          `the server refuses the whole directory: ${error.message}`,
+        ),
+      );
+    }
+  }
+  const serverKeys = new Map<string, DirectorySigningKey>();
+  try {
+    for (const jwk of readJwks(parseJson(document.body))) {
+      const entry = directoryKey(jwk, target.kind === 'directory');
+      if (entry !== null) serverKeys.set(entry.thumbprint, entry.key);
+    }
   } catch {
     return [...keys];
   }
-  const fields = new Map(
-    Object.entries(headers).flatMap(([name, value]) =>
-      value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]]],
-    ),
-  );
   const result = verifyDirectorySignatures(
-    { authority: target.url.host, headers: fields, body: document.body },
-    directory,
-    { nowMs },
+    {
+      authority: document.authority ?? target.url.host,
+      headers: document.signatureFields ?? new Map(),
+      body: document.body,
+    },
+    serverKeys,
+    options,
   );
-  for (const problem of result.problems)
+  for (const problem of result.problems) {
     findings.push(finding('error', 'response_signature_invalid', `directory response ${problem}`));
+  }
   const checked = keys.map((key) => ({
     ...key,
     signedResponse: key.thumbprint !== undefined && result.signedBy.has(key.thumbprint),

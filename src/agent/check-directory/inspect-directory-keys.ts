@@ -1,7 +1,11 @@
 import { isAuthzError } from '../../errors.js';
 import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { findKnownTestKey } from '../../keys/known-test-keys.js';
-import { DIRECTORY_ALGORITHMS, MAX_DIRECTORY_KEYS } from '../../keys/parse-key-directory.js';
+import {
+  DIRECTORY_ALGORITHMS,
+  directoryKey,
+  MAX_DIRECTORY_KEYS,
+} from '../../keys/parse-key-directory.js';
 import { hasSecretMembers, importPublicJwk } from '../../keys/verification-key.js';
 import {
   type CheckedKey,
@@ -169,15 +173,27 @@ function inspectKey(
           ),
     );
   }
-  if (typeof record.alg === 'string' && !REGISTERED_ALGORITHMS.includes(record.alg)) {
+  // The server's own rule for taking a key from this body (parse-key-directory.ts).
+  const taken = directoryKey(record, kind === 'directory') !== null;
+  if (record.alg !== undefined && !taken && usable) {
+    usable = false;
+    findings.push(
+      finding(
+        'error',
+        'alg_unusable',
+        `${label}: alg "${shown(record.alg)}" does not name this key's algorithm (${algorithm}): the server skips the key; drop alg or say ${algorithm}`,
+      ),
+    );
+  } else if (typeof record.alg === 'string' && !REGISTERED_ALGORITHMS.includes(record.alg)) {
     findings.push(
       finding(
         'warning',
         'alg_unregistered',
-        `${label}: alg "${shown(record.alg)}" is not an HTTP Message Signatures algorithm (${algorithm} for this key); drop alg or say ${algorithm}`,
+        `${label}: alg "${shown(record.alg)}" is the JOSE name, not the HTTP Message Signatures one (${algorithm}); this server accepts it, others may skip the key`,
       ),
     );
   }
+  usable = usable && taken;
   const testKey = findKnownTestKey(thumbprint);
   if (testKey !== undefined) {
     usable = false;

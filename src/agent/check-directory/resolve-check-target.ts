@@ -1,14 +1,8 @@
+import { WELL_KNOWN_DIRECTORY_PATH as DIRECTORY_PATH } from '../../credentials/read-signature-agent.js';
 import { DID_DOCUMENT_MEDIA_TYPES } from '../../keys/did-web-method.js';
 import { didWebUrl } from '../../keys/did-web-url.js';
-import { DIRECTORY_MEDIA_TYPES, DIRECTORY_PATH } from '../../keys/resolve-directory-key.js';
+import { DIRECTORY_MEDIA_TYPES } from '../../keys/resolve-directory-key.js';
 import type { TargetKind } from './directory-report.js';
-
-/** JWK Set media types a JWKS URI is served with in practice (RFC 7517 §8.5.1, plain JSON). */
-export const JWKS_MEDIA_TYPES = [
-  'application/jwk-set+json',
-  'application/json',
-  DIRECTORY_MEDIA_TYPES[0],
-] as const;
 
 export interface CheckTarget {
   readonly kind: TargetKind;
@@ -39,5 +33,6 @@ export function resolveCheckTarget(text: string): CheckTarget | null {
   if (url.pathname === DIRECTORY_PATH) {
     return { kind: 'directory', url, mediaTypes: DIRECTORY_MEDIA_TYPES };
   }
-  return { kind: 'jwks', url, mediaTypes: JWKS_MEDIA_TYPES };
+  // The server takes the same media types for a directory and a JWKS URI.
+  return { kind: 'jwks', url, mediaTypes: DIRECTORY_MEDIA_TYPES };
 }

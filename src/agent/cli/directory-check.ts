@@ -53,6 +53,7 @@ export async function directoryCheck(args: string[]): Promise<number> {
     resolver: config.resolver,
     extraCa: caFile === '' ? undefined : readFileSync(caFile, 'utf8'),
     clock: systemClock,
+    clockSkewMs: config.signatures.clockSkew,
   });
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
   return report.clean ? 0 : 1;

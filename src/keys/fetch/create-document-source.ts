@@ -3,7 +3,7 @@ import { AuthzError } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { freshnessMs, type TtlBounds } from './cache-freshness.js';
 import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
-import { type FetchCounters, isTransientFailure } from './fetch-outcomes.js';
+import { type FetchCounters, FetchFailure, isTransientFailure } from './fetch-outcomes.js';
 
 /** A parsed document and how long it may be used without asking the origin again. */
 export interface CachedDocument<T> {
@@ -44,6 +44,13 @@ export interface DocumentSourceOptions<T> {
   readonly cacheBytes: number;
   /** What a cached value weighs in memory, estimated from what was kept of the document. */
   readonly sizeOf: (value: T, document: FetchedDocument) => number;
+  /**
+   * Web Bot Auth key directories (draft-ietf-webbotauth-httpsig-protocol, Discovery Failure):
+   * "A directory that fails to resolve is not evidence and MUST NOT evict a cached entry". When
+   * set, a document past `maxStale` is still used once a refetch has failed; only a successful
+   * fetch replaces it (and so evicts a key it no longer lists). did:web keeps `maxStale`.
+   */
+  readonly failuresNeverEvict?: boolean;
 }
 
 /** Bookkeeping of one entry (timestamps, the key, the map slot), on top of its value. */
@@ -75,6 +82,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
       ENTRY_OVERHEAD_BYTES + 2 * url.length + (entry.kind === 'document' ? entry.bytes : 0),
   });
   const inflight = new Map<string, Promise<Entry<T> & { kind: 'document' }>>();
+  const neverEvict = options.failuresNeverEvict === true;
 
   const load = (url: URL) => {
     const running = inflight.get(url.href);
@@ -119,20 +127,42 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
     }
   };
 
-  /** A stale document outlives a failed refresh; otherwise the failure itself is cached. */
+  /**
+   * A stale document outlives a failed refresh; otherwise the failure itself is cached, for
+   * `negativeTtl` or as long as the host's Retry-After asked (capped by the fetcher).
+   */
   const remember = (url: URL, error: unknown): void => {
     const now = clock();
     const previous = cache.get(url.href);
     if (isTransientFailure(error)) return;
-    if (previous?.kind === 'document' && now < previous.staleUntilMs) {
-      previous.retryAfterMs = now + options.negativeTtlMs;
+    const waitMs = Math.max(
+      options.negativeTtlMs,
+      error instanceof FetchFailure ? (error.retryAfterMs ?? 0) : 0,
+    );
+    if (previous?.kind === 'document' && (neverEvict || now < previous.staleUntilMs)) {
+      previous.retryAfterMs = now + waitMs;
       return;
     }
     const failure =
       error instanceof AuthzError
         ? error
         : new AuthzError('key_unresolvable', 'the key document cannot be used', { cause: error });
-    cache.set(url.href, { kind: 'failure', error: failure, untilMs: now + options.negativeTtlMs });
+    cache.set(url.href, { kind: 'failure', error: failure, untilMs: now + waitMs });
+  };
+
+  /** Past maxStale: a refetch first; if it fails and failures never evict, the old copy. */
+  const revalidate = async (url: URL, entry: Entry<T> & { kind: 'document' }, now: number) => {
+    if (!neverEvict) return withinWait(load(url));
+    if (now < entry.retryAfterMs) {
+      counters.stale_hit += 1;
+      return entry;
+    }
+    try {
+      return await withinWait(load(url));
+    } catch {
+      counters.stale_hit += 1;
+      return entry;
+    }
   };
 
   const withinWait = <R>(promise: Promise<R>): Promise<R> => {
@@ -167,6 +197,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
         counters.negative_hit += 1;
         throw entry.error;
       }
+      if (entry?.kind === 'document') return revalidate(url, entry, now);
       return withinWait(load(url));
     },
     refresh: async (url) => {

@@ -15,9 +15,22 @@ import {
 export interface FetchedDocument {
   readonly body: Buffer;
   readonly cacheControl: string | undefined;
-  /** Every response header, for checks that read more than caching (a response signature). */
+  /** Every response header, for the directory checker (media type, caching, signature). */
   readonly headers?: Readonly<IncomingHttpHeaders>;
+  /**
+   * The response fields a key directory's response signature covers or carries (`signature`,
+   * `signature-input`, `content-digest`), by lower-case name; absent when none was sent.
+   */
+  readonly signatureFields?: ReadonlyMap<string, readonly string[]>;
+  /** `host[:port]` the document was requested from (`"@authority";req` of its signature). */
+  readonly authority?: string;
 }
+
+/** Response fields kept for directory response signatures (draft-ietf-webbotauth §A.1). */
+const SIGNATURE_FIELDS = ['signature', 'signature-input', 'content-digest'] as const;
+
+/** Retry-After is honoured for at most this long (draft: negative caching ≤ 5 minutes). */
+const MAX_RETRY_AFTER_MS = 300_000;
 
 /** GETs `url`, accepting a response whose media type is one of `mediaTypes`. */
 export type DocumentFetcher = (url: URL, mediaTypes: readonly string[]) => Promise<FetchedDocument>;
@@ -59,7 +72,15 @@ export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetche
     active += 1;
     try {
       const target = await abortable(resolvePublicAddress(hostname, options), deadline);
-      return await get(url, hostname, target, { ca, mediaTypes, deadline, ...options });
+      const nowMs = options.clock();
+      return await get(url, hostname, target, {
+        ...options,
+        ca,
+        mediaTypes,
+        deadline,
+        authority: url.host,
+        nowMs,
+      });
     } catch (error) {
       // A host that hangs or cannot be reached costs slots for the whole timeout: rest it.
       if (deadline.aborted || !(error instanceof FetchFailure)) hosts.failed(hostname);
@@ -100,6 +121,8 @@ function checkTarget(url: URL, allowedHosts: readonly string[]): void {
 
 interface GetOptions {
   readonly ca: string[] | undefined;
+  readonly authority: string;
+  readonly nowMs: number;
   readonly mediaTypes: readonly string[];
   readonly deadline: AbortSignal;
   readonly maxBytes: number;
@@ -147,7 +170,11 @@ async function readBody(response: IncomingMessage, options: GetOptions): Promise
   if (status >= 300 && status < 400) {
     throw new FetchFailure('refused', 'the host answered with a redirect, which is not followed');
   }
-  if (status !== 200) throw new FetchFailure('failed', `the host answered HTTP ${status}`);
+  if (status !== 200) {
+    throw new FetchFailure('failed', `the host answered HTTP ${status}`, {
+      retryAfterMs: retryAfterMs(response.headers['retry-after'], options.nowMs),
+    });
+  }
   const encoding = response.headers['content-encoding'];
   if (encoding !== undefined && encoding !== 'identity') {
     throw new FetchFailure('failed', 'the document is content-encoded');
@@ -169,7 +196,29 @@ async function readBody(response: IncomingMessage, options: GetOptions): Promise
     body: Buffer.concat(chunks),
     cacheControl: response.headers['cache-control'],
     headers: response.headers,
+    signatureFields: signatureFields(response),
+    authority: options.authority,
   };
+}
+
+function signatureFields(response: IncomingMessage): Map<string, string[]> | undefined {
+  let fields: Map<string, string[]> | undefined;
+  for (const name of SIGNATURE_FIELDS) {
+    const value = response.headers[name];
+    if (value === undefined) continue;
+    fields ??= new Map();
+    fields.set(name, Array.isArray(value) ? value : [value]);
+  }
+  return fields;
+}
+
+/** RFC 9110 §10.2.3: delay-seconds or an HTTP-date; capped, and undefined when unreadable. */
+function retryAfterMs(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  const ms = /^\d{1,10}$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - nowMs;
+  if (!Number.isFinite(ms) || ms <= 0) return undefined;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
 }
 
 function tooLarge(maxBytes: number): FetchFailure {

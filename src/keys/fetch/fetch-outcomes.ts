@@ -39,10 +39,17 @@ export type FailureOutcome = Extract<
  */
 export class FetchFailure extends AuthzError {
   readonly outcome: FailureOutcome;
+  /** The host's `Retry-After` (429, 503), in ms from now: no fetch of the URL before then. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(outcome: FailureOutcome, message: string, options: { cause?: unknown } = {}) {
-    super('key_unresolvable', message, options);
+  constructor(
+    outcome: FailureOutcome,
+    message: string,
+    options: { cause?: unknown; retryAfterMs?: number | undefined } = {},
+  ) {
+    super('key_unresolvable', message, { cause: options.cause });
     this.outcome = outcome;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
