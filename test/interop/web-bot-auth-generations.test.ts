@@ -1,11 +1,11 @@
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { createSigner, createVerifier, httpbis } from 'http-message-signatures';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify as cloudflareVerify } from 'web-bot-auth';
 import { verifierFromJWK } from 'web-bot-auth/crypto';
 import { type SignRequestInput, signRequest } from '../../src/agent/index.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
-import { problem, setHeaders } from '../support/envoy-client.js';
+import { agentMetadata, problem, setHeaders } from '../support/envoy-client.js';
 import { networkFlags } from '../support/network-app.js';
 import {
   publishDirectory,
@@ -13,7 +13,7 @@ import {
   webBotAuthKey,
 } from '../support/sign-web-bot-auth.js';
 import { useDocumentHost } from '../support/start-document-host.js';
-import { useTestApp } from '../support/start-test-app.js';
+import { startTestApp, type TestApp } from '../support/start-test-app.js';
 
 /*
  * Web Bot Auth across implementations. Requests signed by http-message-signatures (an RFC 9421
@@ -23,7 +23,21 @@ import { useTestApp } from '../support/start-test-app.js';
  * ours: http-message-signatures (g1, g2, g3) and Cloudflare's web-bot-auth (g1; see below).
  */
 const host = useDocumentHost();
-const server = useTestApp(networkFlags(host), { lookup: host.lookup });
+const TAP_HOST = 'payments-network.example.test';
+let server: TestApp;
+beforeAll(async () => {
+  // The TAP key directory's URL names the host's port, known once the host listens.
+  server = await startTestApp(
+    networkFlags(host, [
+      '--web-bot-auth.generations=g1,g2-directory,g2-jwks_uri,g2-cimd,g3',
+      `--web-bot-auth.tag-directories=[{"tag":"agent-payer-auth","url":"${host.origin(TAP_HOST)}/agent-keys.json"}]`,
+    ]),
+    { lookup: host.lookup },
+  );
+});
+afterAll(async () => {
+  await server?.stop();
+});
 const URL_ = 'https://shop.example.com/catalogue/42';
 
 function agent(name: string): { key: WebBotAuthKey; origin: string } {
@@ -139,6 +153,75 @@ describe('a Web Bot Auth request signed by the SDK', () => {
       'x-agent-id': origin,
       'x-agent-verified': 'true',
     });
+  });
+
+  it.each([
+    [
+      'g2 type=jwks_uri',
+      'g2-jwks_uri',
+      (url: string) => ({ generation: 'g2', type: 'jwks_uri', url }) as const,
+    ],
+    ['g3', 'g3', (url: string) => ({ generation: 'g3', url }) as const],
+  ])(
+    'is allowed by the server in generation %s, keys at a JWKS URI',
+    async (_name, reported, agentOf) => {
+      const key = webBotAuthKey();
+      const hostname = `sdk-${reported.replace('_', '-')}.example.test`;
+      host.serve(hostname, '/bot/jwks.json', {
+        headers: { 'content-type': 'application/jwk-set+json' },
+        body: JSON.stringify({ keys: [key.publicJwk] }),
+      });
+      const url = `${host.origin(hostname)}/bot/jwks.json`;
+      const response = await check(signed(key, { webBotAuth: agentOf(url) }, nowSeconds()));
+      expect(response.status?.code ?? 0).toBe(0);
+      expect(setHeaders(response)).toMatchObject({
+        'x-agent-id': url,
+        'x-agent-key-id': key.thumbprint,
+      });
+      expect(agentMetadata(response)).toMatchObject({ generation: reported, tag: 'web-bot-auth' });
+    },
+  );
+
+  it('is allowed by the server in generation g2 type=cimd, keys through the client metadata', async () => {
+    const key = webBotAuthKey();
+    const hostname = 'sdk-cimd.example.test';
+    const card = `${host.origin(hostname)}/agent-card`;
+    host.serve(hostname, '/agent-card', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: card, jwks: { keys: [key.publicJwk] } }),
+    });
+    const response = await check(
+      signed(key, { webBotAuth: { type: 'cimd', url: card } }, nowSeconds()),
+    );
+    expect(response.status?.code ?? 0).toBe(0);
+    expect(agentMetadata(response).generation).toBe('g2-cimd');
+  });
+
+  it('is allowed in the Visa TAP shape against the configured key directory, and refused when replayed', async () => {
+    const payer = webBotAuthKey();
+    host.serve(TAP_HOST, '/agent-keys.json', {
+      headers: { 'content-type': 'application/jwk-set+json' },
+      body: JSON.stringify({ keys: [payer.publicJwk] }),
+    });
+    const headers = signRequest({
+      method: 'GET',
+      url: URL_,
+      key: { privateJwk: payer.privateJwk, keyId: payer.thumbprint },
+      created: nowSeconds(),
+      expiresIn: 60,
+      label: 'sig2',
+      components: ['@authority', '@path'],
+      tag: 'agent-payer-auth',
+    });
+    expect(headers['signature-input']).toMatch(/^sig2=\("@authority" "@path"\);created=\d+;keyid=/);
+    const response = await check(headers);
+    expect(problem(response)).toBeNull();
+    expect(response.status?.code ?? 0).toBe(0);
+    expect(agentMetadata(response)).toMatchObject({
+      tag: 'agent-payer-auth',
+      generation: 'tag-directory',
+    });
+    expect(problem(await check(headers))).toMatchObject({ reason: 'replayed' });
   });
 
   it.each([
