@@ -86,6 +86,34 @@ describe('agent-authz sign as a Web Bot Auth agent', () => {
     );
   });
 
+  it('signs a Visa TAP request without Signature-Agent, keyid the thumbprint, with --thumbprint-keyid', async () => {
+    const { code, stdout } = await runAgentAuthz([
+      'sign',
+      '--key',
+      keyFile,
+      '--thumbprint-keyid',
+      '--label',
+      'sig2',
+      '--component',
+      '@authority',
+      '--component',
+      '@path',
+      '--tag',
+      'agent-payer-auth',
+      '--expires-in',
+      '60',
+      'https://merchant.example/pay',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('signature-agent');
+    expect(stdout).toMatch(
+      new RegExp(
+        `^signature-input: sig2=\\("@authority" "@path"\\);created=\\d+;keyid="${thumbprint}";expires=\\d+;nonce="[^"]+";tag="agent-payer-auth"$`,
+        'm',
+      ),
+    );
+  });
+
   it('refuses a directory Signature-Agent with a path, saying what to use instead', async () => {
     const { code, stderr } = await runAgentAuthz([
       'sign',

@@ -54,6 +54,7 @@ export async function check(args: string[]): Promise<number> {
       : signatureHeaders(request, {
           file: values.key,
           didJwk: values['did-jwk'],
+          thumbprintKeyid: values['thumbprint-keyid'],
           cover: values.cover ?? [],
           choices: signingChoicesFromArgs(CHECK, values),
         });

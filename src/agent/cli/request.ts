@@ -1,7 +1,11 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { agentFetch } from '../agent-fetch.js';
-import { readKeyFile } from './read-key-file.js';
-import { SIGNING_OPTIONS, SIGNING_USAGE, signingChoicesFromArgs } from './signing-options.js';
+import {
+  SIGNING_OPTIONS,
+  SIGNING_USAGE,
+  signingChoicesFromArgs,
+  signingKeyFromArgs,
+} from './signing-options.js';
 
 const REQUEST = {
   command: 'request',
@@ -44,7 +48,10 @@ export async function request(args: string[]): Promise<void> {
   const [url, ...extra] = positionals;
   if (url === undefined || extra.length > 0) throw usageError(REQUEST, 'one URL is required');
   const send = agentFetch({
-    key: readKeyFile(values.key, values['did-jwk']),
+    key: signingKeyFromArgs(values.key, {
+      didJwk: values['did-jwk'],
+      thumbprintKeyid: values['thumbprint-keyid'],
+    }),
     ...(values.token === undefined ? {} : { token: values.token }),
     ...(values.cover === undefined ? {} : { coverHeaders: values.cover }),
     ...signingChoicesFromArgs(REQUEST, values),

@@ -1,11 +1,11 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { signRequest } from '../sign-request.js';
-import { readKeyFile } from './read-key-file.js';
 import {
   SIGNING_OPTIONS,
   SIGNING_USAGE,
   type SigningChoices,
   signingChoicesFromArgs,
+  signingKeyFromArgs,
 } from './signing-options.js';
 
 /** The options that describe a request, shared by `sign` and `check`. */
@@ -74,7 +74,13 @@ export function requestFromArgs(
 /** The signature headers for `request`, signed with the key file's did:key (or did:jwk). */
 export function signatureHeaders(
   request: RequestParts,
-  key: { file: string; didJwk: boolean; cover: readonly string[]; choices?: SigningChoices },
+  key: {
+    file: string;
+    didJwk: boolean;
+    thumbprintKeyid?: boolean;
+    cover: readonly string[];
+    choices?: SigningChoices;
+  },
 ): Record<string, string> {
   return signRequest({
     ...key.choices,
@@ -82,7 +88,10 @@ export function signatureHeaders(
     url: request.url.href,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
-    key: readKeyFile(key.file, key.didJwk),
+    key: signingKeyFromArgs(key.file, {
+      didJwk: key.didJwk,
+      thumbprintKeyid: key.thumbprintKeyid ?? false,
+    }),
     coverHeaders: [...key.cover],
   });
 }
@@ -99,6 +108,7 @@ export function signedRequestFromArgs(args: string[]) {
   const signature = signatureHeaders(request, {
     file: values.key,
     didJwk: values['did-jwk'],
+    thumbprintKeyid: values['thumbprint-keyid'],
     cover: values.cover ?? [],
     choices,
   });

@@ -1,11 +1,14 @@
+import { createPublicKey } from 'node:crypto';
 import { usageError } from '../../cli/parse-command-args.js';
+import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import {
   SIGNATURE_AGENT_TYPES,
   type SignatureAgentType,
   WEB_BOT_AUTH_GENERATIONS,
   type WebBotAuthGeneration,
 } from '../format-signature-agent.js';
-import type { SignRequestInput } from '../sign-request.js';
+import type { SigningKey, SignRequestInput } from '../sign-request.js';
+import { readKeyFile } from './read-key-file.js';
 
 /** The options that shape a signature, shared by `sign`, `check` and `request`. */
 export const SIGNING_OPTIONS = {
@@ -17,6 +20,7 @@ export const SIGNING_OPTIONS = {
   tag: { type: 'string' },
   component: { type: 'string', multiple: true },
   'expires-in': { type: 'string' },
+  'thumbprint-keyid': { type: 'boolean', default: false },
 } as const;
 
 export const SIGNING_USAGE = `Web Bot Auth (keyid = the key's JWK thumbprint, tag web-bot-auth, expires 60 s):
@@ -32,6 +36,8 @@ any signature:
   --component NAME      a derived component to cover, e.g. @path (repeatable; replaces the
                         default set: @method @authority @path [@query], Web Bot Auth @authority)
   --expires-in SECONDS  send expires = created + SECONDS
+  --thumbprint-keyid    keyid = the key's JWK thumbprint without Signature-Agent (a Visa TAP
+                        request, verified against a key directory the verifier already knows)
 `;
 
 type SigningValues = {
@@ -109,4 +115,23 @@ function oneOf(
   if (!allowed.includes(value))
     throw usageError(spec, `${option} must be one of ${allowed.join(', ')}`);
   return value;
+}
+
+/**
+ * The key file's signing key: its did:key (or, with `didJwk`, did:jwk) key id, or with
+ * `--thumbprint-keyid` its RFC 7638 thumbprint.
+ */
+export function signingKeyFromArgs(
+  file: string,
+  options: { didJwk: boolean; thumbprintKeyid: boolean },
+): SigningKey {
+  const key = readKeyFile(file, options.didJwk);
+  if (!options.thumbprintKeyid) return key;
+  const publicJwk = createPublicKey({ key: key.privateJwk, format: 'jwk' }).export({
+    format: 'jwk',
+  });
+  return {
+    privateJwk: key.privateJwk,
+    keyId: jwkThumbprint(publicJwk as Record<string, unknown>)!,
+  };
 }
