@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -91,8 +90,12 @@ export async function directoryServe(args: string[]): Promise<void> {
         handle,
       )
     : createHttpServer(handle);
-  server.listen(port, host);
-  await once(server, 'listening');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`listen ${values.listen}: ${error.code ?? error.message}`)),
+    );
+    server.listen(port, host, resolve);
+  });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(
