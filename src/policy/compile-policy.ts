@@ -91,6 +91,7 @@ function compileAgent(agent: AgentDocument): AgentRule {
     owner: agent.owner,
     scopes: agent.scopes,
     expiresAtMs: agent.expires,
+    profiles: agent.profiles && new Set<Profile>(agent.profiles),
     tags: agent.tags && new Set(agent.tags),
     requireSignedDirectory: agent.requireSignedDirectory,
   };

@@ -108,8 +108,9 @@ function admitAgent(
 const UNTAGGED = 'untagged';
 
 /**
- * Signature tags as policy inputs: a zone or an agent entry that lists tags admits only signed
- * requests whose verified signature carries one of them (tokens are governed by `profiles`).
+ * Profiles and signature tags as policy inputs: an agent entry that lists `profiles` admits only
+ * those; a zone or an agent entry that lists tags admits only signed requests whose verified
+ * signature carries one of them (tokens are governed by `profiles`).
  * An agent that must prove its directory signs for its key (`requireSignedDirectory`) is
  * refused with a key the directory serves without such a signature.
  */
@@ -120,6 +121,12 @@ function checkTags(zone: Zone | undefined, rule: AgentRule | undefined, identity
     throw new AuthzError(
       'zone_denied',
       `zone ${zone.name} accepts signatures tagged ${[...zone.tags].join(', ')}; this one is ${tag}`,
+    );
+  }
+  if (rule?.profiles !== undefined && !rule.profiles.has(identity.profile)) {
+    throw new AuthzError(
+      'zone_denied',
+      `this agent may not authenticate with the ${identity.profile} profile`,
     );
   }
   if (signed && rule?.tags !== undefined && !rule.tags.has(tag)) {

@@ -86,6 +86,11 @@ const agentSchema = z.strictObject({
   owner: nonEmpty.optional(),
   scopes: z.array(nonEmpty).optional(),
   expires: expirySchema.optional(),
+  profiles: z
+    .array(z.enum(PROFILES))
+    .min(1)
+    .optional()
+    .describe('profiles this agent may authenticate with (e.g. [web-bot-auth]); absent: any'),
   tags: z
     .array(signatureTag)
     .min(1)

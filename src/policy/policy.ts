@@ -45,6 +45,8 @@ export interface AgentRule {
   readonly owner: string | undefined;
   readonly scopes: readonly string[] | undefined;
   readonly expiresAtMs: number | undefined;
+  /** Profiles the agent may authenticate with; undefined: any. */
+  readonly profiles: ReadonlySet<Profile> | undefined;
   /** Signature tags the agent may sign with; undefined: any. */
   readonly tags: ReadonlySet<string> | undefined;
   /** Web Bot Auth: the key must be covered by the directory's response signature. */

@@ -47,10 +47,18 @@ export function checkWebBotAuthProfile(
 ): ProfiledSignature {
   const { keyid, created, expires, nonce, tag } = candidate.params;
   if (keyid === undefined || !THUMBPRINT.test(keyid)) {
-    throw new AuthzError('credential_malformed', `a ${tag} keyid must be a JWK thumbprint`);
+    throw new AuthzError(
+      'credential_malformed',
+      `the keyid of a signature tagged ${tag} must be a JWK thumbprint`,
+    );
   }
   if (expires === undefined) {
-    throw new AuthzError('credential_malformed', `a ${tag} signature needs expires`);
+    throw new AuthzError(
+      'credential_malformed',
+      tag === 'web-bot-auth'
+        ? 'a web-bot-auth signature needs expires'
+        : `a signature tagged ${tag} needs expires`,
+    );
   }
   if (created !== undefined && (expires - created) * 1000 > settings.maxValidityMs) {
     throw new AuthzError(

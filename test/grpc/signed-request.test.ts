@@ -35,6 +35,7 @@ describe.each([
       profile: 'signed-request',
       agent_id: key.didKey,
       trust: 'new',
+      tag: 'agent-authz',
     });
   });
 });

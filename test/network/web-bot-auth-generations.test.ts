@@ -160,6 +160,20 @@ describe('Web Bot Auth generation', () => {
   });
 });
 
+describe('a Web Bot Auth signature valid for too long', () => {
+  it('is refused when expires is more than webBotAuth.maxValidity (24 h) after created', async () => {
+    const key = webBotAuthKey();
+    publishDirectory(host, 'longlived.example.test', [key]);
+    const agent = host.origin('longlived.example.test');
+    expectDenied(
+      await check(key, { agent, expiresIn: 24 * 3600 + 1 }),
+      'credential_malformed',
+      'expires is further after created than webBotAuth.maxValidity allows',
+    );
+    expect((await check(key, { agent, expiresIn: 24 * 3600 })).ok_response).toBeDefined();
+  });
+});
+
 describe('Signature-Agent member selection', () => {
   it('follows the covered member when the label names another (the draft signs sig2 over agent2)', async () => {
     const key = webBotAuthKey();

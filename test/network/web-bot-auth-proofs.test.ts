@@ -43,6 +43,9 @@ agents:
     requireSignedDirectory: true
   - id: "https://unsigned.example.test:*"
     requireSignedDirectory: true
+  - id: "https://browser-agent.example.test:*"
+    profiles: [web-bot-auth]
+    tags: [agent-browser-auth]
 `;
 let server: TestApp;
 let lenient: TestApp;
@@ -244,5 +247,23 @@ describe('a zone that requires the agent-payer-auth tag', () => {
     expect(denial.detail).toBe(
       'zone payments accepts signatures tagged agent-payer-auth; this one is web-bot-auth',
     );
+  });
+});
+
+describe('an agent entry that lists profiles and tags', () => {
+  it('refuses the agent signing with a tag its entry does not list', async () => {
+    const key = webBotAuthKey();
+    publishDirectory(host, 'browser-agent.example.test', [key]);
+    const agent = host.origin('browser-agent.example.test');
+    const denial = expectDenied(await check(key, { agent }), 'zone_denied');
+    expect(denial.detail).toBe('this agent may not sign with tag web-bot-auth');
+    const browsing = await check(key, {
+      agent,
+      tag: 'agent-browser-auth',
+      extraComponents: ['@path'],
+      nonce: 'browse-1',
+    });
+    expect(setHeaders(browsing)).toMatchObject({ 'x-agent-id': agent });
+    expect(agentMetadata(browsing).tag).toBe('agent-browser-auth');
   });
 });

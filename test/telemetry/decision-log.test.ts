@@ -70,6 +70,7 @@ describe('the decision log', () => {
       agent_id: signer.didKey,
       verified: true,
       profile: 'signed-request',
+      tag: 'agent-authz',
       trust: 'new',
       method: 'POST',
       host: 'api.example.com',
