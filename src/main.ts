@@ -1,5 +1,6 @@
 import { check } from './agent/cli/check.js';
 import { didWeb } from './agent/cli/did-web.js';
+import { directoryCommand } from './agent/cli/directory.js';
 import { keygen } from './agent/cli/keygen.js';
 import { request } from './agent/cli/request.js';
 import { sign } from './agent/cli/sign.js';
@@ -17,6 +18,7 @@ commands:
   check      sign a request and ask a running server about it, as Envoy would
   request    send a signed (or DPoP) request and print the response, like curl
   did-web    print the did.json to host for a key
+  directory  directory check URL | print | serve: Web Bot Auth key directories, checked and published
   policy     policy check FILE: validate a policy file and print what it means
   token      token mint | token proof: DID-issued bound tokens and DPoP proofs
 
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   check,
   request,
   'did-web': didWeb,
+  directory: directoryCommand,
   policy: policyCommand,
   token,
 };

@@ -1,7 +1,13 @@
 import { createDpopProof } from './create-dpop-proof.js';
-import { type SigningKey, signRequest } from './sign-request.js';
+import { type SigningKey, type SignRequestInput, signRequest } from './sign-request.js';
 
-export interface AgentFetchOptions {
+/** How each request is signed, beyond the defaults (see SignRequestInput). */
+type SigningChoices = Pick<
+  SignRequestInput,
+  'webBotAuth' | 'components' | 'coverHeaders' | 'tag' | 'label' | 'expiresIn' | 'includeAlg'
+>;
+
+export interface AgentFetchOptions extends SigningChoices {
   /** The agent's key: signs every request (RFC 9421), or makes the DPoP proofs with `token`. */
   readonly key: SigningKey;
   /**
@@ -10,10 +16,6 @@ export interface AgentFetchOptions {
    * request.
    */
   readonly token?: string;
-  /** Extra headers to cover in the signature (e.g. `agent-purpose`); they must be sent. */
-  readonly coverHeaders?: readonly string[];
-  /** Signature `tag`; default the agent-authz profile's. */
-  readonly tag?: string;
   /** The fetch to wrap; default the global one. */
   readonly fetch?: typeof fetch;
 }
@@ -39,8 +41,7 @@ export function agentFetch(options: AgentFetchOptions): AgentFetch {
             headers: Object.fromEntries(headers),
             ...(body === undefined ? {} : { body }),
             key: options.key,
-            ...(options.coverHeaders === undefined ? {} : { coverHeaders: options.coverHeaders }),
-            ...(options.tag === undefined ? {} : { tag: options.tag }),
+            ...signingChoices(options),
           })
         : {
             authorization: `DPoP ${options.token}`,
@@ -54,6 +55,18 @@ export function agentFetch(options: AgentFetchOptions): AgentFetch {
     for (const [name, value] of Object.entries(added)) headers.set(name, value);
     return send(url, { ...init, method, headers });
   };
+}
+
+/**
+ * The signing options that were given: a Web Bot Auth agent (`webBotAuth`) sends its
+ * `Signature-Agent` in the chosen generation, keyid = thumbprint, tag `web-bot-auth`.
+ */
+function signingChoices(options: AgentFetchOptions): SigningChoices {
+  const { webBotAuth, components, coverHeaders, tag, label, expiresIn, includeAlg } = options;
+  const chosen = { webBotAuth, components, coverHeaders, tag, label, expiresIn, includeAlg };
+  return Object.fromEntries(
+    Object.entries(chosen).filter(([, value]) => value !== undefined),
+  ) as SigningChoices;
 }
 
 function bodyBytes(body: RequestInit['body']): string | Uint8Array | undefined {

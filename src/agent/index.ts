@@ -4,6 +4,11 @@ export { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 export { type AgentFetch, type AgentFetchOptions, agentFetch } from './agent-fetch.js';
 export { createDpopProof, type DpopProofInput } from './create-dpop-proof.js';
 export { type DidWebDocumentOptions, didWebDocument } from './did-web-document.js';
+export type {
+  SignatureAgentType,
+  WebBotAuthAgent,
+  WebBotAuthGeneration,
+} from './format-signature-agent.js';
 export {
   type AgentKey,
   type AgentKeyType,

@@ -9,6 +9,10 @@ const COMMANDS = [
   ['check'],
   ['request'],
   ['did-web'],
+  ['directory'],
+  ['directory', 'check'],
+  ['directory', 'print'],
+  ['directory', 'serve'],
   ['policy'],
   ['policy', 'check'],
   ['token'],
@@ -81,6 +85,21 @@ describe('a bad command line', () => {
       'agent-authz policy check: unknown option --strict',
     ],
     [['policy', 'lint'], 'agent-authz policy: unknown subcommand "lint"'],
+    [['directory', 'fix'], 'agent-authz directory: unknown subcommand "fix"'],
+    [['directory', 'check'], 'agent-authz directory check: give one URL or did:web DID'],
+    [
+      ['directory', 'check', 'ftp://a.example/'],
+      'agent-authz directory check: "ftp://a.example/" is not',
+    ],
+    [['directory', 'print'], 'agent-authz directory print: --key FILE is required'],
+    [
+      ['directory', 'serve', '--key', 'k.json'],
+      'agent-authz directory serve: --listen HOST:PORT is required',
+    ],
+    [
+      ['sign', '--generation', 'g3', 'https://a.example/'],
+      'agent-authz sign: --generation needs --signature-agent',
+    ],
     [['launch'], 'agent-authz: unknown command "launch"'],
   ])('%j exits 2 with one line naming the command', async (args, message) => {
     const { code, stdout, stderr } = await runAgentAuthz(args);

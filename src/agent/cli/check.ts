@@ -8,6 +8,7 @@ import {
   requestFromArgs,
   signatureHeaders,
 } from './sign.js';
+import { signingChoicesFromArgs } from './signing-options.js';
 
 /** Exit codes of `agent-authz check`; 2 (a bad command line, an unreachable server) is main's. */
 export const CHECK_EXIT = { allow: 0, deny: 1 } as const;
@@ -53,7 +54,9 @@ export async function check(args: string[]): Promise<number> {
       : signatureHeaders(request, {
           file: values.key,
           didJwk: values['did-jwk'],
+          thumbprintKeyid: values['thumbprint-keyid'],
           cover: values.cover ?? [],
+          choices: signingChoicesFromArgs(CHECK, values),
         });
   const server = values.server ?? defaultServer(process.env.AGENT_AUTHZ_LISTEN_GRPC);
   const answers = await askAuthzServer(server, checkRequest(request, signature), times);

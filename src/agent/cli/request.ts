@@ -1,6 +1,11 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { agentFetch } from '../agent-fetch.js';
-import { readKeyFile } from './read-key-file.js';
+import {
+  SIGNING_OPTIONS,
+  SIGNING_USAGE,
+  signingChoicesFromArgs,
+  signingKeyFromArgs,
+} from './signing-options.js';
 
 const REQUEST = {
   command: 'request',
@@ -19,7 +24,7 @@ options:
   --did-jwk              sign as the key's did:jwk instead of its did:key
   -i, --include          print the status line and response headers
   -h, --help             show this help
-
+${SIGNING_USAGE}
 A private CA for https URLs: NODE_EXTRA_CA_CERTS=ca.crt agent-authz request …
 `,
   options: {
@@ -31,6 +36,7 @@ A private CA for https URLs: NODE_EXTRA_CA_CERTS=ca.crt agent-authz request …
     token: { type: 'string' },
     'did-jwk': { type: 'boolean', default: false },
     include: { type: 'boolean', short: 'i', default: false },
+    ...SIGNING_OPTIONS,
   },
   positionals: true,
 } as const;
@@ -42,9 +48,13 @@ export async function request(args: string[]): Promise<void> {
   const [url, ...extra] = positionals;
   if (url === undefined || extra.length > 0) throw usageError(REQUEST, 'one URL is required');
   const send = agentFetch({
-    key: readKeyFile(values.key, values['did-jwk']),
+    key: signingKeyFromArgs(values.key, {
+      didJwk: values['did-jwk'],
+      thumbprintKeyid: values['thumbprint-keyid'],
+    }),
     ...(values.token === undefined ? {} : { token: values.token }),
     ...(values.cover === undefined ? {} : { coverHeaders: values.cover }),
+    ...signingChoicesFromArgs(REQUEST, values),
   });
   const response = await send(url, {
     method: values.method,

@@ -1,6 +1,12 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
 import { signRequest } from '../sign-request.js';
-import { readKeyFile } from './read-key-file.js';
+import {
+  SIGNING_OPTIONS,
+  SIGNING_USAGE,
+  type SigningChoices,
+  signingChoicesFromArgs,
+  signingKeyFromArgs,
+} from './signing-options.js';
 
 /** The options that describe a request, shared by `sign` and `check`. */
 export const REQUEST_OPTIONS = {
@@ -11,6 +17,7 @@ export const REQUEST_OPTIONS = {
   header: { type: 'string', short: 'H', multiple: true },
   data: { type: 'string', short: 'd' },
   cover: { type: 'string', multiple: true },
+  ...SIGNING_OPTIONS,
 } as const;
 
 export const REQUEST_USAGE = `  --key FILE            key file written by agent-authz keygen
@@ -21,7 +28,7 @@ export const REQUEST_USAGE = `  --key FILE            key file written by agent-
   --cover HEADER        also cover this header in the signature (repeatable)
   --url URL             the request URL (or give it as the last argument)
   -h, --help            show this help
-`;
+${SIGNING_USAGE}`;
 
 const SIGN = {
   command: 'sign',
@@ -40,7 +47,7 @@ export interface RequestParts {
   readonly body: string | undefined;
 }
 
-type RequestValues = {
+type RequestValues = Parameters<typeof signingChoicesFromArgs>[1] & {
   method: string;
   url?: string | undefined;
   header?: string[] | undefined;
@@ -67,14 +74,24 @@ export function requestFromArgs(
 /** The signature headers for `request`, signed with the key file's did:key (or did:jwk). */
 export function signatureHeaders(
   request: RequestParts,
-  key: { file: string; didJwk: boolean; cover: readonly string[] },
+  key: {
+    file: string;
+    didJwk: boolean;
+    thumbprintKeyid?: boolean;
+    cover: readonly string[];
+    choices?: SigningChoices;
+  },
 ): Record<string, string> {
   return signRequest({
+    ...key.choices,
     method: request.method,
     url: request.url.href,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
-    key: readKeyFile(key.file, key.didJwk),
+    key: signingKeyFromArgs(key.file, {
+      didJwk: key.didJwk,
+      thumbprintKeyid: key.thumbprintKeyid ?? false,
+    }),
     coverHeaders: [...key.cover],
   });
 }
@@ -86,11 +103,14 @@ export function signatureHeaders(
 export function signedRequestFromArgs(args: string[]) {
   const { values, positionals } = parseCommandArgs(SIGN, args);
   const request = requestFromArgs(SIGN, values, positionals);
+  const choices = signingChoicesFromArgs(SIGN, values);
   if (values.key === undefined) throw usageError(SIGN, '--key FILE is required');
   const signature = signatureHeaders(request, {
     file: values.key,
     didJwk: values['did-jwk'],
+    thumbprintKeyid: values['thumbprint-keyid'],
     cover: values.cover ?? [],
+    choices,
   });
   return { ...request, signature };
 }

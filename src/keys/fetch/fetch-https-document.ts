@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -15,6 +15,8 @@ import {
 export interface FetchedDocument {
   readonly body: Buffer;
   readonly cacheControl: string | undefined;
+  /** Every response header, for the directory checker (media type, caching, signature). */
+  readonly headers?: Readonly<IncomingHttpHeaders>;
   /**
    * The response fields a key directory's response signature covers or carries (`signature`,
    * `signature-input`, `content-digest`), by lower-case name; absent when none was sent.
@@ -193,6 +195,7 @@ async function readBody(response: IncomingMessage, options: GetOptions): Promise
   return {
     body: Buffer.concat(chunks),
     cacheControl: response.headers['cache-control'],
+    headers: response.headers,
     signatureFields: signatureFields(response),
     authority: options.authority,
   };
