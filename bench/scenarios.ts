@@ -31,6 +31,11 @@ export interface Scenario {
   readonly nodeArgs?: readonly string[];
   /** Not pinned to the servers' core: `--workers N` needs more than one core to scale. */
   readonly allCores?: boolean;
+  /**
+   * Runs only when `--only` names it: comparisons (grpc-js against the native server, GC
+   * flags) that would take the default run past five minutes on two cores.
+   */
+  readonly onRequest?: boolean;
   /** Why it cannot run against `checkout` yet; undefined when it can. */
   readonly unavailable?: (checkout: Checkout) => string | undefined;
 }
@@ -134,6 +139,7 @@ export const SCENARIOS: readonly Scenario[] = [
         ['verify-ed25519', 'noop-grpc'],
       ),
       nodeArgs: [`--max-semi-space-size=${mb}`],
+      onRequest: true,
     }),
   ),
 ];
@@ -151,6 +157,7 @@ function onGrpcJs(
   return {
     ...check(`${name}-grpc-js`, `${description}, gRPC server grpc-js`, requests, floors),
     config: { grpc: { server: 'grpc-js' } },
+    onRequest: true,
     unavailable: needs(['grpc', 'server']),
   };
 }

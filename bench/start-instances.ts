@@ -23,13 +23,14 @@ export interface Instance {
   server?: ServerProcess;
 }
 
-/** The scenarios selected by --only, once per checkout for agent-authz ones. */
+/** The scenarios selected by --only (else all but the on-request ones), once per checkout. */
 export function planInstances(options: BenchOptions, checkouts: readonly Checkout[]): Instance[] {
   const selected = SCENARIOS.filter(
     (scenario) =>
       scenario.server === 'noop-grpc' ||
-      options.only === undefined ||
-      options.only.includes(scenario.name),
+      (options.only === undefined
+        ? scenario.onRequest !== true
+        : options.only.includes(scenario.name)),
   );
   return selected.flatMap((scenario): Instance[] => {
     if (scenario.server !== 'agent-authz')
