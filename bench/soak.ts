@@ -98,6 +98,10 @@ async function main(): Promise<number> {
     listen: { grpc: '127.0.0.1:PORT', http: '127.0.0.1:0', admin: '127.0.0.1:0' },
     log: { level: 'warn' },
     telemetry: { decisionLog: 'off' },
+    // The capacity probe is a closed loop at saturation, where a check can queue past the
+    // default 140 ms deadline and be denied deadline_exceeded, as designed; the soak judges
+    // answers and memory, and the deadline has its own tests (test/limits).
+    limits: { checkTimeout: '2s' },
     resolver: {
       network: true,
       allowPrivateNetworks: true,
