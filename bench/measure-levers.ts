@@ -4,19 +4,23 @@
  * - Ed25519: the libsodium verifier against the node:crypto one (the same checks around both);
  * - DPoP: `verifyDpopProof` with the proof key cache against jose's `EmbeddedJWK` (an import
  *   per proof, what the code did before), P-256 and Ed25519 proofs, a new proof every call;
+ * - DPoP signature: the proof's signature step alone, node:crypto against the cached key's
+ *   KeyObject (`verifyProofSignature`) against jose's `compactVerify` (WebCrypto) with the same
+ *   cached key, P-256 and Ed25519 proofs;
  * - certificate-bound: the cached certificate thumbprint against computing it per request.
  * `node dist-bench/bench/measure-levers.js [SECONDS] [--json FILE]`
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EmbeddedJWK } from 'jose';
+import { compactVerify, decodeProtectedHeader, EmbeddedJWK } from 'jose';
 import { createDpopProof, generateAgentKey } from '../src/agent/index.js';
 import { cacheCertificateThumbprints } from '../src/binding/cache-certificate-thumbprints.js';
 import { peerCertificateThumbprint } from '../src/binding/certificate-thumbprint.js';
 import { cacheProofKeys, type ProofKeyGetter } from '../src/proofs/cache-proof-keys.js';
-import { verifyDpopProof } from '../src/proofs/verify-dpop-proof.js';
+import { DPOP_ALGORITHMS, verifyDpopProof } from '../src/proofs/verify-dpop-proof.js';
 import { createEd25519Verifier } from '../src/proofs/verify-ed25519.js';
+import { verifyProofSignature } from '../src/proofs/verify-proof-signature.js';
 import { createTestCa } from '../test/support/test-pki.js';
 import { median } from './statistics.js';
 
@@ -84,6 +88,35 @@ function dpopLever(type: 'p256' | 'ed25519', count: number): Lever & { prepare()
   };
 }
 
+/** The signature step only, one cached key for both sides; a new proof every call. */
+function dpopSignatureLever(type: 'p256' | 'ed25519', count: number): Lever & { prepare(): void } {
+  const agent = generateAgentKey({ type });
+  const proofKey = cacheProofKeys({ maxEntries: 10_000, maxBytes: 16_777_216 });
+  let proofs: string[] = [];
+  let next = 0;
+  return {
+    name: `DPoP proof signature (${type === 'p256' ? 'ES256' : 'EdDSA'}), jose vs node:crypto`,
+    prepare: () => {
+      proofs = Array.from({ length: count }, () =>
+        createDpopProof({
+          privateJwk: agent.privateJwk,
+          method: 'GET',
+          url: URL,
+          accessToken: TOKEN,
+        }),
+      );
+    },
+    before: () =>
+      compactVerify(proofs[next++ % proofs.length]!, proofKey, {
+        algorithms: [...DPOP_ALGORITHMS],
+      }),
+    after: () => {
+      const proof = proofs[next++ % proofs.length]!;
+      return verifyProofSignature(proof, decodeProtectedHeader(proof), proofKey, DPOP_ALGORITHMS);
+    },
+  };
+}
+
 async function certificateLever(): Promise<Lever> {
   const certificate = (await (await createTestCa()).issue({ commonName: 'agent' }))
     .envoyCertificate;
@@ -113,7 +146,12 @@ async function cpuMicros(call: Call, ms: number): Promise<number> {
   return (used.user + used.system) / calls;
 }
 
-const dpop = [dpopLever('p256', 4000), dpopLever('ed25519', 4000)];
+const dpop = [
+  dpopLever('p256', 4000),
+  dpopLever('ed25519', 4000),
+  dpopSignatureLever('p256', 4000),
+  dpopSignatureLever('ed25519', 4000),
+];
 const levers: Lever[] = [ed25519Lever(), ...dpop, await certificateLever()];
 const windowMs = (seconds * 1000) / (ROUNDS * levers.length * 2);
 const samples = levers.map(() => ({ before: [] as number[], after: [] as number[] }));

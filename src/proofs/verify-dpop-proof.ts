@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AuthzError } from '../errors.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { hasSecretMembers } from '../keys/verification-key.js';
 import type { ProofKeyGetter } from './cache-proof-keys.js';
+import { verifyProofSignature } from './verify-proof-signature.js';
 
 /** RFC 9449 §4.3 step 5: asymmetric algorithms only; also the `algs` of our DPoP challenge. */
 export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'ES384', 'PS256', 'RS256'] as const;
@@ -48,8 +49,9 @@ export async function verifyDpopProof(
   nowMs: number,
   proofKey: ProofKeyGetter,
 ): Promise<VerifiedProof> {
-  const thumbprint = proofKeyThumbprint(proof);
-  const payload = await verifiedPayload(proof, proofKey);
+  const header = proofHeader(proof);
+  const thumbprint = proofKeyThumbprint(header);
+  const payload = await verifiedPayload(proof, header, proofKey);
   if (payload.htm !== target.method) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another method');
   }
@@ -71,17 +73,20 @@ export async function verifyDpopProof(
   return { thumbprint, jti, acceptableUntilMs };
 }
 
-/**
- * Steps 2–5 and 7: a JWT with typ dpop+jwt, an allowed alg and a public jwk, whose RFC 7638
- * thumbprint is returned.
- */
-function proofKeyThumbprint(proof: string): string {
-  let header: ProtectedHeaderParameters;
+/** Step 2: the protected header of a JWT. */
+function proofHeader(proof: string): ProtectedHeaderParameters {
   try {
-    header = decodeProtectedHeader(proof);
+    return decodeProtectedHeader(proof);
   } catch (error) {
     throw new AuthzError('credential_malformed', 'the DPoP proof is not a JWT', { cause: error });
   }
+}
+
+/**
+ * Steps 3–5 and 7: typ dpop+jwt, an allowed alg and a public jwk, whose RFC 7638 thumbprint is
+ * returned.
+ */
+function proofKeyThumbprint(header: ProtectedHeaderParameters): string {
   if (header.typ !== 'dpop+jwt') throw invalid('the DPoP proof typ is not dpop+jwt');
   if (!(DPOP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
     throw invalid('the DPoP proof alg is not an accepted asymmetric algorithm');
@@ -95,16 +100,15 @@ function proofKeyThumbprint(proof: string): string {
   return thumbprint;
 }
 
-/** Step 6: the signature, by the embedded key; jose checks the key type fits the alg. */
+/** Step 6: the signature, by the embedded key of the right type for the alg. */
 async function verifiedPayload(
   proof: string,
+  header: ProtectedHeaderParameters,
   proofKey: ProofKeyGetter,
 ): Promise<Record<string, unknown>> {
   let bytes: Uint8Array;
   try {
-    ({ payload: bytes } = await compactVerify(proof, proofKey, {
-      algorithms: [...DPOP_ALGORITHMS],
-    }));
+    bytes = await verifyProofSignature(proof, header, proofKey, DPOP_ALGORITHMS);
   } catch (error) {
     throw invalid('the DPoP proof signature does not verify with its jwk', error);
   }
