@@ -9,7 +9,7 @@
  * Instructions per check = (I(4000) − I(2000)) / 2000 cancels start-up (docs/observability.md).
  * `node dist-bench/bench/count-telemetry-instructions.js default|off|sign N`
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -87,6 +87,11 @@ for (const request of mode === 'sign' ? [] : requests) {
 policy.source.close();
 await store.close();
 await telemetry.close();
+const logged =
+  mode === 'default'
+    ? readFileSync(join(directory, 'decisions.log'), 'utf8').split('\n').length - 1
+    : count;
 rmSync(directory, { recursive: true, force: true });
+if (logged !== count) throw new Error(`${logged} decision lines for ${count} checks`);
 if (allowed !== count) throw new Error(`${count - allowed} of ${count} checks were denied`);
 process.stdout.write(`${mode}: ${count} checks allowed\n`);
