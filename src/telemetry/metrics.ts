@@ -72,7 +72,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     }),
     keyResolutions: new HotCounter(registry, {
       name: 'agent_authz_key_resolutions_total',
-      help: 'Key resolutions by method (key, jwk, web, web_bot_auth, other) and cache (hit, miss, error).',
+      help: 'Key resolutions by method (key, jwk, web, web_bot_auth, other, dpop) and cache (hit, miss, error).',
       labelNames: ['method', 'cache'],
     }),
     tokenVerifications: new HotCounter(registry, {
