@@ -1,6 +1,6 @@
 import type { AdminServer } from '../admin/start-admin-server.js';
 import type { Config } from '../config/config-schema.js';
-import { createNetworkResolvers, type NetworkResolvers } from '../keys/create-network-resolvers.js';
+import type { NetworkResolvers } from '../keys/create-network-resolvers.js';
 import type { FetchCounters } from '../keys/fetch/fetch-outcomes.js';
 import type { HostLookup } from '../keys/fetch/resolve-public-address.js';
 import type { Clock } from '../lib/clock.js';
@@ -8,19 +8,12 @@ import { createSteadyClock } from '../lib/steady-clock.js';
 import type { PolicySource } from '../policy/watch-policy.js';
 import { ed25519Verifier } from '../proofs/verify-ed25519.js';
 import type { Store } from '../store/store.js';
-import { feedTraffic } from '../telemetry/feed-traffic.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { createTrafficRing } from '../telemetry/traffic-ring.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
-import { createEngine } from './create-engine.js';
-import { createStore } from './create-store.js';
-import { instrumentStore } from './instrument-store.js';
-import { logReplayCapacity } from './log-replay-capacity.js';
-import { openPolicy } from './open-policy.js';
+import { composeCheck } from './compose-check.js';
 import { startAdmin } from './start-admin.js';
 import { startHttpListener } from './start-http-transport.js';
-import { startTelemetry } from './start-telemetry.js';
 
 export interface App {
   readonly grpcPort: number;
@@ -62,42 +55,16 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
           'the wall clock stepped back; validity windows keep the time running forward from before the step',
         ),
     });
-  const rawStore = await createStore(config, logger);
-  logReplayCapacity(config, logger);
   if (config.signatures.allowTestKeys) {
     logger.warn(
       { setting: 'signatures.allowTestKeys' },
       'UNSAFE: published test keys (RFC 9421 Appendix B, Web Bot Auth drafts) are accepted as agent keys; for conformance runs only',
     );
   }
-  const policy = openPolicy(config, logger);
-  const network = createNetworkResolvers(config.resolver, {
+  const { check, store, policy, network, telemetry, traffic, close } = await composeCheck(config, {
+    ...options,
     clock,
-    maxEntries: config.keys.cacheSize,
-    clockSkewMs: config.signatures.clockSkew,
-    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
-  const telemetry = await startTelemetry(
-    config,
-    {
-      replayEntries: () => rawStore.replay.size(),
-      storeInFlight: () => rawStore.inFlight(),
-      fetchCounters: network.counters,
-      policyReloads: policy.source.reloads,
-    },
-    { logger, env: options.env ?? process.env },
-  );
-  // Instrumented when something reads it: the per-check metrics, or the child spans of a trace.
-  const instrumented = telemetry.counting || telemetry.tracing;
-  const store = instrumented ? instrumentStore(rawStore, telemetry.metrics) : rawStore;
-  const current = () => policy.source.current();
-  const traffic = createTrafficRing();
-  const recordCheck = feedTraffic(telemetry.recordCheck, traffic, clock);
-  const check = createEngine(
-    config,
-    { store, policy: current, network, telemetry: { ...telemetry, recordCheck } },
-    { ...options, clock },
-  );
   const grpc = await startGrpcTransport(config.listen.grpc, check, { server: config.grpc.server });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
@@ -138,9 +105,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         http?.close(config.shutdown.drainDelay + config.shutdown.timeout),
       ]);
       await admin.close();
-      policy.source.close();
-      await store.close();
-      await telemetry.close();
+      await close();
       logger.info('stopped');
     },
   };
