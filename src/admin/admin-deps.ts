@@ -16,6 +16,8 @@ export interface AdminDeps {
   readonly registry: Registry;
   /** `admin.token`; '' disables mutations. */
   readonly token: string;
+  /** `admin.allowedHosts`: Host names answered besides localhost and IP literals. */
+  readonly allowedHosts: ReadonlySet<string>;
   readonly audit: (entry: AuditEntry) => void;
   /** True once the check listeners are bound and until draining starts. */
   readonly listenersUp: () => boolean;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AdminDeps, AdminHandler } from './admin-deps.js';
 import { type AdminReply, problem, writeReply } from './admin-reply.js';
 import { getAgent, listAgents, releaseAgent } from './agent-routes.js';
+import { isAllowedAdminHost } from './check-admin-host.js';
 import { pageAsset, trafficPage } from './page-routes.js';
 import { createRevocation, deleteRevocation, listRevocations } from './revocation-routes.js';
 import { healthz, metrics, policy, readyz } from './status-routes.js';
@@ -61,6 +62,13 @@ export async function startAdminServer(address: string, deps: AdminDeps): Promis
 }
 
 async function route(deps: AdminDeps, request: IncomingMessage): Promise<AdminReply> {
+  if (!isAllowedAdminHost(request.headers.host, deps.allowedHosts)) {
+    return problem(
+      421,
+      'Misdirected request',
+      'The admin API answers requests addressed to localhost, an IP address or a name in admin.allowedHosts (a guard against DNS rebinding).',
+    );
+  }
   const url = new URL(request.url ?? '/', 'http://admin.invalid');
   for (const { path, methods } of ROUTES) {
     const match = path.exec(url.pathname);

@@ -35,6 +35,7 @@ export function startAdmin(
     policyStatus: state.policy.status,
     registry: state.telemetry.metrics.registry,
     token: config.admin.token,
+    allowedHosts: new Set(config.admin.allowedHosts),
     audit,
     listenersUp: state.listenersUp,
     clock: state.clock,

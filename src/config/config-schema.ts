@@ -358,6 +358,19 @@ function adminSchema() {
         .describe(
           'bearer token that admin mutations require (AGENT_AUTHZ_ADMIN_TOKEN); empty: mutations disabled',
         ),
+      allowedHosts: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/,
+              'expected a lower-case host name, without scheme or port',
+            ),
+        )
+        .prefault([])
+        .describe(
+          'host names the admin API answers besides localhost and IP addresses (a DNS-rebinding guard): the names operators and scrapers use',
+        ),
     })
     .prefault({});
 }
