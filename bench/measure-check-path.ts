@@ -76,7 +76,9 @@ async function measure(argv: readonly string[]): Promise<void> {
   if (!KINDS.includes(kind)) throw new Error(`KIND: one of ${KINDS.join(', ')}`);
   const checks = numberOption(argv, '--checks', 5000);
   const warm = numberOption(argv, '--warm', 3000);
-  const flags = argv.slice(1).filter((a, i, all) => !isOption(a) && !isOption(all[i - 1] ?? ''));
+  const flags = argv
+    .slice(1)
+    .filter((a, i, all) => a !== '--' && !isOption(a) && !isOption(all[i - 1] ?? ''));
   const dir = mkdtempSync(join(tmpdir(), 'check-path-'));
   const maker = spawn(
     process.execPath,
