@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthzError } from '../../errors.js';
 import { MemoryReplayStore } from './memory-replay-store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('MemoryReplayStore', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('says fresh the first time a key is claimed and seen afterwards', async () => {
     const store = new MemoryReplayStore(10);
     expect(await store.claim('k', 60_000)).toBe('fresh');
@@ -41,5 +45,21 @@ describe('MemoryReplayStore', () => {
     await sleep(50);
     expect(await store.claim('new', 60_000)).toBe('fresh');
     expect(await store.claim('long', 60_000)).toBe('seen');
+  });
+
+  it('holds a key for its ttl of steady time, whatever the wall clock does meanwhile', () => {
+    const store = new MemoryReplayStore(10);
+    store.claim('k', 60_000);
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_600_000);
+    expect(store.claim('k', 60_000)).toBe('seen');
+  });
+
+  it('claims an expired key afresh without counting it twice', async () => {
+    const store = new MemoryReplayStore(1);
+    store.claim('k', 10);
+    await sleep(30);
+    expect(store.claim('k', 60_000)).toBe('fresh');
+    expect(store.size()).toBe(1);
+    expect(store.claim('k', 60_000)).toBe('seen');
   });
 });

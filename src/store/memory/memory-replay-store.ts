@@ -1,43 +1,50 @@
-import { LRUCache } from 'lru-cache';
 import { type ClaimResult, type ReplayStore, StoreCapacityError } from '../store.js';
 
 /** How often a full store may scan for expired entries before refusing (the scan is O(n)). */
 const PURGE_INTERVAL_MS = 1000;
 
 /**
- * Replay keys in memory. lru-cache would evict the oldest entry when full, which for replay
- * protection means forgetting a nonce that is still valid — so this store never lets it: at
- * capacity it drops expired entries and, if none expired, refuses.
+ * Replay keys in memory: each key with the steady time (`performance.now()`, which no wall
+ * clock step moves) until which it is held. A key is seen while that time has not passed, so
+ * an entry lives at least its TTL of real time. The store never evicts a live entry to make
+ * room — for replay protection that would mean forgetting a nonce that is still valid — so at
+ * capacity it drops expired entries and, if none expired, refuses. One Map and one clock
+ * reading per claim: no LRU order is kept, because nothing is ever evicted by age of use.
  */
 export class MemoryReplayStore implements ReplayStore {
-  readonly #entries: LRUCache<string, true>;
+  readonly #heldUntilMs = new Map<string, number>();
   readonly #capacity: number;
   #lastPurgeMs = Number.NEGATIVE_INFINITY;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
-    // One slot more than we ever fill, so lru-cache's own eviction can never run.
-    this.#entries = new LRUCache<string, true>({ max: capacity + 1, ttl: 1, ttlResolution: 0 });
   }
 
   claim(key: string, ttlMs: number): ClaimResult {
-    if (this.#entries.has(key)) return 'seen';
-    if (this.#entries.size >= this.#capacity) this.#makeRoom();
-    this.#entries.set(key, true, { ttl: Math.max(1, Math.ceil(ttlMs)) });
+    const nowMs = performance.now();
+    const heldUntilMs = this.#heldUntilMs.get(key);
+    if (heldUntilMs !== undefined && nowMs <= heldUntilMs) return 'seen';
+    if (heldUntilMs === undefined && this.#heldUntilMs.size >= this.#capacity) {
+      this.#makeRoom(nowMs);
+    }
+    // Whole milliseconds, rounded up: a small integer is stored in the map without a heap box.
+    this.#heldUntilMs.set(key, Math.ceil(nowMs + Math.max(1, ttlMs)));
     return 'fresh';
   }
 
+  /** Entries held, expired ones not yet dropped included. */
   size(): number {
-    return this.#entries.size;
+    return this.#heldUntilMs.size;
   }
 
-  #makeRoom(): void {
-    const now = performance.now();
-    if (now - this.#lastPurgeMs >= PURGE_INTERVAL_MS) {
-      this.#lastPurgeMs = now;
-      this.#entries.purgeStale();
+  #makeRoom(nowMs: number): void {
+    if (nowMs - this.#lastPurgeMs >= PURGE_INTERVAL_MS) {
+      this.#lastPurgeMs = nowMs;
+      for (const [key, heldUntilMs] of this.#heldUntilMs) {
+        if (nowMs > heldUntilMs) this.#heldUntilMs.delete(key);
+      }
     }
-    if (this.#entries.size >= this.#capacity) {
+    if (this.#heldUntilMs.size >= this.#capacity) {
       throw new StoreCapacityError(
         'the replay store is full of unexpired entries; raise store.memory.maxEntries',
       );
