@@ -5,23 +5,23 @@ export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
 /** Every identity header we own starts with this; clients may never set one. */
 export const IDENTITY_HEADER_PREFIX = 'x-agent-';
 
-/** SPEC §4: the identity headers an allowed request carries upstream, set (never appended). */
+/**
+ * SPEC §4: the identity headers an allowed request carries upstream, set (never appended), in
+ * this order. Written out field by field: the list is built for every allowed check.
+ */
 export function identityHeaders(decision: Decision): HeaderList {
   const identity: AgentIdentity = decision.identity;
   const headers: Array<[string, string]> = [
     ['x-agent-verified', String(identity.verified)],
     ['x-agent-profile', identity.profile],
   ];
-  const optional: Array<[string, string | undefined]> = [
-    ['x-agent-id', identity.agentId],
-    ['x-agent-key-id', identity.keyId],
-    ['x-agent-workload', identity.workload],
-    ['x-agent-zone', identity.zone],
-    ['x-agent-trust', identity.trust],
-    ['x-agent-purpose', identity.purpose],
-    ['x-agent-owner', identity.owner],
-  ];
-  for (const [name, value] of optional) if (value !== undefined) headers.push([name, value]);
+  if (identity.agentId !== undefined) headers.push(['x-agent-id', identity.agentId]);
+  if (identity.keyId !== undefined) headers.push(['x-agent-key-id', identity.keyId]);
+  if (identity.workload !== undefined) headers.push(['x-agent-workload', identity.workload]);
+  if (identity.zone !== undefined) headers.push(['x-agent-zone', identity.zone]);
+  if (identity.trust !== undefined) headers.push(['x-agent-trust', identity.trust]);
+  if (identity.purpose !== undefined) headers.push(['x-agent-purpose', identity.purpose]);
+  if (identity.owner !== undefined) headers.push(['x-agent-owner', identity.owner]);
   if (identity.unchecked !== undefined) {
     headers.push(['x-agent-unchecked', identity.unchecked.join(',')]);
   }
@@ -54,15 +54,36 @@ export const OWNED_HEADERS = [
  * `x_agent_id` and `X-Agent_Verified` go too, even beside the `x-agent-id` we set.
  */
 export function forgedHeaderNames(inboundNames: Iterable<string>, set: HeaderList): string[] {
-  const ours = new Set(set.map(([name]) => name));
-  const remove = new Set<string>(OWNED_HEADERS.filter((name) => !ours.has(name)));
+  const remove: string[] = [];
+  for (const name of OWNED_HEADERS) if (!isSetHere(set, name)) remove.push(name);
   for (const name of inboundNames) {
-    if (isIdentityHeaderName(name) && !ours.has(name)) remove.add(name);
+    if (isIdentityHeaderName(name) && !isSetHere(set, name) && !remove.includes(name)) {
+      remove.push(name);
+    }
   }
-  return [...remove];
+  return remove;
 }
 
-/** Whether a header name reads as one of the `x-agent-*` family to some upstream. */
+/** A dozen names at most: a scan beats building a Set per check. */
+function isSetHere(set: HeaderList, name: string): boolean {
+  for (const [setName] of set) if (setName === name) return true;
+  return false;
+}
+
+const UNDERSCORE = 0x5f;
+const HYPHEN = 0x2d;
+
+/**
+ * Whether a header name reads as one of the `x-agent-*` family to some upstream: lower-cased,
+ * with `_` read as `-`, it starts with the prefix. Compared a character at a time, allocating
+ * nothing: no character outside ASCII lower-cases to one of the prefix's, so only ASCII can match.
+ */
 export function isIdentityHeaderName(name: string): boolean {
-  return name.toLowerCase().replaceAll('_', '-').startsWith(IDENTITY_HEADER_PREFIX);
+  if (name.length < IDENTITY_HEADER_PREFIX.length) return false;
+  for (let i = 0; i < IDENTITY_HEADER_PREFIX.length; i += 1) {
+    const code = name.charCodeAt(i);
+    const read = code === UNDERSCORE ? HYPHEN : code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
+    if (read !== IDENTITY_HEADER_PREFIX.charCodeAt(i)) return false;
+  }
+  return true;
 }

@@ -51,10 +51,12 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
     checkRequestSize(request, limits);
     const credential = extractCredential(request, options);
     const signedHeaders = zone?.signedHeaders ?? policy.signedHeaders;
-    const verified = await verifyCredential(request, credential, signedHeaders, deps, identity);
+    const verifying = verifyCredential(request, credential, signedHeaders, deps, identity);
+    const verified = isPromise(verifying) ? await verifying : verifying;
     identity = { ...verified.identity, zone: zone?.name };
     const inputs = { policy, zone, request, identity, store: checkStore.store, nowMs };
-    const admission = await evaluatePolicy(inputs);
+    const admitting = evaluatePolicy(inputs);
+    const admission = isPromise(admitting) ? await admitting : admitting;
     identity = admission.identity;
     if (admission.refusal && !admission.drifted && mode !== 'observe') throw admission.refusal;
     if (verified.replay !== undefined) {
@@ -62,7 +64,8 @@ export async function runCheck(request: AuthzRequest, deps: CheckDeps): Promise<
       if (isPromise(claimed)) await claimed;
     }
     proven = identity;
-    identity = await applyAgentLimits(inputs, admission);
+    const limiting = applyAgentLimits(inputs, admission);
+    identity = isPromise(limiting) ? await limiting : limiting;
     const recorded = recordOutcome(deps, identity, true, nowMs);
     if (isPromise(recorded)) await recorded;
     return { allowed: true, identity: tagUnchecked(identity, checkStore) };

@@ -92,6 +92,40 @@ describe('the per-check deadline', () => {
     expect(sheds).toEqual(['deadline_exceeded', 'overloaded']);
   });
 
+  it('answers each of several running checks at its own deadline, whichever ended before', async () => {
+    vi.useFakeTimers();
+    const held = heldChecks();
+    const sheds: ShedReason[] = [];
+    const check = guardChecks(held.run, refuse, {
+      maxInFlight: 10,
+      deadlineMs: 100,
+      onShed: (reason) => sheds.push(reason),
+    });
+    const answers: Array<Decision | undefined> = [];
+    const started = (at: number) => {
+      check(REQUEST).then((decision) => {
+        answers[at] = decision;
+      });
+    };
+    started(0);
+    await vi.advanceTimersByTimeAsync(30);
+    started(1);
+    await vi.advanceTimersByTimeAsync(30);
+    started(2);
+    held.finishOne();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answers[0]).toBe(ALLOWED);
+    await vi.advanceTimersByTimeAsync(69);
+    expect(answers[1]).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answers[1]).toMatchObject({ reason: 'deadline_exceeded' });
+    expect(answers[2]).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(30);
+    expect(answers[2]).toMatchObject({ reason: 'deadline_exceeded' });
+    expect(sheds).toEqual(['deadline_exceeded', 'deadline_exceeded']);
+    expect(check.inFlight()).toBe(2);
+  });
+
   it('returns the check’s own decision when it finishes in time', async () => {
     const check = guardChecks(async () => ALLOWED, refuse, {
       maxInFlight: 1,

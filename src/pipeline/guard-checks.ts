@@ -40,9 +40,14 @@ export function guardChecks(
   options: CheckGuardOptions,
 ): GuardedCheck {
   let running = 0;
-  const release = () => {
-    running -= 1;
-  };
+  const deadlines = watchDeadlines(options.deadlineMs, (request, answer) => {
+    options.onShed('deadline_exceeded');
+    const error = new AuthzError(
+      'deadline_exceeded',
+      `the check did not finish within ${options.deadlineMs} ms`,
+    );
+    answer(refuse(request, error));
+  });
   const guarded = (request: AuthzRequest): Promise<Decision> => {
     if (running >= options.maxInFlight) {
       options.onShed('overloaded');
@@ -54,40 +59,99 @@ export function guardChecks(
       return Promise.resolve(refuse(request, error));
     }
     running += 1;
-    const check = run(request);
-    check.then(release, release);
-    return withinDeadline(check, request, refuse, options);
+    return new Promise((resolve, reject) => {
+      const waiting = deadlines.add(request, resolve);
+      run(request).then(
+        (decision) => {
+          running -= 1;
+          if (deadlines.remove(waiting)) resolve(decision);
+          else options.onLateCheck?.(decision);
+        },
+        (error: unknown) => {
+          running -= 1;
+          if (deadlines.remove(waiting)) reject(error);
+        },
+      );
+    });
   };
   return Object.assign(guarded, { inFlight: () => running });
 }
 
-function withinDeadline(
-  check: Promise<Decision>,
-  request: AuthzRequest,
-  refuse: (request: AuthzRequest, error: AuthzError) => Decision,
-  options: CheckGuardOptions,
-): Promise<Decision> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      options.onShed('deadline_exceeded');
-      const error = new AuthzError(
-        'deadline_exceeded',
-        `the check did not finish within ${options.deadlineMs} ms`,
-      );
-      resolve(refuse(request, error));
-    }, options.deadlineMs);
-    check.then(
-      (decision) => {
-        if (late) options.onLateCheck?.(decision);
-        clearTimeout(timer);
-        resolve(decision);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+/** A running check on the deadline list, until it ends or its deadline answers it. */
+interface Waiting {
+  readonly dueMs: number;
+  request: AuthzRequest | undefined;
+  /** Undefined once the check is off the list. */
+  answer: ((decision: Decision) => void) | undefined;
+  previous: Waiting | undefined;
+  next: Waiting | undefined;
+}
+
+interface Deadlines {
+  add(request: AuthzRequest, answer: (decision: Decision) => void): Waiting;
+  /** Takes an ended check off the list; false when its deadline has already answered it. */
+  remove(waiting: Waiting): boolean;
+}
+
+/**
+ * Every check gets the same timeout, so deadlines fall in the order checks start: the running
+ * checks form a list in deadline order, and one timer, armed for the first deadline, answers
+ * the checks whose time is up and re-arms for the next. A check that ends is unlinked in
+ * constant time; no timer is armed or cleared per check (a Node timer per check cost a timer
+ * list created and destroyed, and two more promises). The timer does not keep the process
+ * alive: whatever a check waits on does.
+ */
+function watchDeadlines(
+  timeoutMs: number,
+  expired: (request: AuthzRequest, answer: (decision: Decision) => void) => void,
+): Deadlines {
+  let first: Waiting | undefined;
+  let last: Waiting | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (delayMs: number): void => {
+    timer = setTimeout(sweep, delayMs);
+    timer.unref();
+  };
+  const unlink = (waiting: Waiting): void => {
+    const { previous, next } = waiting;
+    if (previous === undefined) first = next;
+    else previous.next = next;
+    if (next === undefined) last = previous;
+    else next.previous = previous;
+    waiting.answer = undefined;
+    waiting.request = undefined;
+  };
+  // Node's timers run on the event loop's cached time, which may trail the clock: a check is
+  // answered only once its own deadline has passed, else the timer is armed again.
+  const sweep = (): void => {
+    timer = undefined;
+    const nowMs = performance.now();
+    while (first !== undefined && first.dueMs <= nowMs) {
+      const { request, answer } = first;
+      unlink(first);
+      expired(request!, answer!);
+    }
+    if (first !== undefined) arm(Math.max(1, first.dueMs - nowMs));
+  };
+  return {
+    add(request, answer) {
+      const waiting: Waiting = {
+        dueMs: performance.now() + timeoutMs,
+        request,
+        answer,
+        previous: last,
+        next: undefined,
+      };
+      if (last === undefined) first = waiting;
+      else last.next = waiting;
+      last = waiting;
+      if (timer === undefined) arm(timeoutMs);
+      return waiting;
+    },
+    remove(waiting) {
+      if (waiting.answer === undefined) return false;
+      unlink(waiting);
+      return true;
+    },
+  };
 }

@@ -36,8 +36,10 @@ export interface Admission {
  * registration (entry, expiry, zones) → quarantine → allowed workloads → scopes → trust.
  * Nothing is written, so a refused caller leaves no trace in the store. An unsigned request
  * that may not pass, and a revoked agent, are thrown; other refusals come back in `refusal`.
+ * Synchronous when the store answers synchronously (the memory store): a promise is made only
+ * for what is pending.
  */
-export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
+export function evaluatePolicy(inputs: PolicyInputs): MaybePromise<Admission> {
   const { policy, zone, identity } = inputs;
   const zoned: AgentIdentity = { ...identity, zone: zone?.name };
   if (!identity.verified || identity.agentId === undefined) {
@@ -50,13 +52,33 @@ export async function evaluatePolicy(inputs: PolicyInputs): Promise<Admission> {
     return { identity: zoned, rule: undefined, drifted: false };
   }
   const stateId = identity.stateId ?? canonicalAgentId(identity.agentId);
-  // The memory store answers synchronously: await only what is pending (a tick each saved).
   const revoked = checkRevoked(inputs, [identity.agentId, stateId]);
-  if (isPromise(revoked)) await revoked;
-  const rule = findAgentRule(policy, identity.agentId, stateId);
+  if (isPromise(revoked)) return revoked.then(() => admitUnrevoked(inputs, zoned, stateId));
+  return admitUnrevoked(inputs, zoned, stateId);
+}
+
+/** The agent's entry and history, then the checks that read them. */
+function admitUnrevoked(
+  inputs: PolicyInputs,
+  zoned: AgentIdentity,
+  stateId: string,
+): MaybePromise<Admission> {
+  const rule = findAgentRule(inputs.policy, inputs.identity.agentId!, stateId);
   const pending = inputs.store.history.get(stateId);
-  const history = isPromise(pending) ? await pending : pending;
-  const trust = trustLevel(policy, rule, history, inputs.nowMs);
+  if (isPromise(pending)) {
+    return pending.then((history) => admitWithHistory(inputs, zoned, stateId, rule, history));
+  }
+  return admitWithHistory(inputs, zoned, stateId, rule, pending);
+}
+
+function admitWithHistory(
+  inputs: PolicyInputs,
+  zoned: AgentIdentity,
+  stateId: string,
+  rule: AgentRule | undefined,
+  history: AgentHistory | undefined,
+): Admission {
+  const trust = trustLevel(inputs.policy, rule, history, inputs.nowMs);
   const admission: Admission = {
     identity: { ...zoned, stateId, trust, owner: rule?.owner },
     rule,
@@ -148,9 +170,21 @@ function checkTags(zone: Zone | undefined, rule: AgentRule | undefined, identity
  * replay key claimed): a drift is recorded (and `onDrift` applied) even when the read-only
  * checks refused the request — a service account used from another workload is what drift
  * detection is for — and the refusal then stands; otherwise the workload is pinned on first use
- * and the rate limit is spent.
+ * and the rate limit is spent. An agent with no entry, or an entry that neither pins nor
+ * limits, has nothing to apply: answered at once, without a promise.
  */
-export async function applyAgentLimits(
+export function applyAgentLimits(
+  inputs: PolicyInputs,
+  admission: Admission,
+): MaybePromise<AgentIdentity> {
+  const { rule, identity, refusal } = admission;
+  if (refusal !== undefined) return applyAgentLimitsInStore(inputs, admission);
+  if (rule === undefined || identity.agentId === undefined) return identity;
+  if (!rule.bindWorkload && rule.rateLimit === undefined) return identity;
+  return applyAgentLimitsInStore(inputs, admission);
+}
+
+async function applyAgentLimitsInStore(
   inputs: PolicyInputs,
   admission: Admission,
 ): Promise<AgentIdentity> {
