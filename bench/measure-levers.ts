@@ -17,10 +17,10 @@ import { compactVerify, decodeProtectedHeader, EmbeddedJWK } from 'jose';
 import { createDpopProof, generateAgentKey } from '../src/agent/index.js';
 import { cacheCertificateThumbprints } from '../src/binding/cache-certificate-thumbprints.js';
 import { peerCertificateThumbprint } from '../src/binding/certificate-thumbprint.js';
-import { cacheProofKeys, type ProofKeyGetter } from '../src/proofs/cache-proof-keys.js';
+import { cacheProofKeys, type ProofKeys } from '../src/proofs/cache-proof-keys.js';
 import { DPOP_ALGORITHMS, verifyDpopProof } from '../src/proofs/verify-dpop-proof.js';
 import { createEd25519Verifier } from '../src/proofs/verify-ed25519.js';
-import { verifyProofSignature } from '../src/proofs/verify-proof-signature.js';
+import { compactParts, verifyProofSignature } from '../src/proofs/verify-proof-signature.js';
 import { createTestCa } from '../test/support/test-pki.js';
 import { median } from './statistics.js';
 
@@ -63,13 +63,13 @@ function dpopLever(type: 'p256' | 'ed25519', count: number): Lever & { prepare()
   const agent = generateAgentKey({ type });
   let proofs: string[] = [];
   let next = 0;
-  const verifyWith = (proofKey: ProofKeyGetter) => () =>
+  const verifyWith = (proofKeys: ProofKeys) => () =>
     verifyDpopProof(
       proofs[next++ % proofs.length]!,
       { method: 'GET', uri: URL, accessToken: TOKEN },
       WINDOW,
       Date.now(),
-      proofKey,
+      proofKeys,
     );
   return {
     name: `DPoP proof (${type === 'p256' ? 'ES256' : 'EdDSA'}), verifyDpopProof`,
@@ -83,7 +83,11 @@ function dpopLever(type: 'p256' | 'ed25519', count: number): Lever & { prepare()
         }),
       );
     },
-    before: verifyWith(EmbeddedJWK),
+    before: verifyWith({
+      checkedHeader: () => undefined,
+      keepCheckedHeader: () => {},
+      key: EmbeddedJWK,
+    }),
     after: verifyWith(cacheProofKeys({ maxEntries: 10_000, maxBytes: 16_777_216 })),
   };
 }
@@ -107,12 +111,13 @@ function dpopSignatureLever(type: 'p256' | 'ed25519', count: number): Lever & { 
       );
     },
     before: () =>
-      compactVerify(proofs[next++ % proofs.length]!, proofKey, {
+      compactVerify(proofs[next++ % proofs.length]!, proofKey.key, {
         algorithms: [...DPOP_ALGORITHMS],
       }),
     after: () => {
       const proof = proofs[next++ % proofs.length]!;
-      return verifyProofSignature(proof, decodeProtectedHeader(proof), proofKey, DPOP_ALGORITHMS);
+      const [parts, header] = [compactParts(proof), decodeProtectedHeader(proof)];
+      return verifyProofSignature(proof, parts, header, proofKey.key, DPOP_ALGORITHMS);
     },
   };
 }

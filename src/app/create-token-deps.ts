@@ -41,7 +41,7 @@ export function createTokenDeps(
     }),
     requireBinding: tokens.requireBinding,
     proofWindow: { maxAgeMs: tokens.dpop.maxAge, clockSkewMs: tokens.clockSkew },
-    proofKey: cacheProofKeys({
+    proofKeys: cacheProofKeys({
       maxEntries: config.keys.cacheSize,
       maxBytes: config.keys.cacheBytes,
       ...(onProofKeyLookup === undefined ? {} : { onLookup: onProofKeyLookup }),

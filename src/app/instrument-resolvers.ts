@@ -47,9 +47,9 @@ export function instrumentDirectoryResolver(
 /** Token verification, whose cache returns the same verified object on a hit. */
 export function instrumentTokenVerifier(verify: TokenVerifier, metrics: Metrics): TokenVerifier {
   const observe = observer(metrics.tokenVerifications);
-  return (token) =>
+  return (token, sha256) =>
     inChildSpan('agent_authz.verify_token', (span) =>
-      observe(span, verify(token), (verified) => verified),
+      observe(span, verify(token, sha256), (verified) => verified),
     );
 }
 

@@ -5,7 +5,7 @@ import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { Clock } from '../lib/clock.js';
 import type { Policy } from '../policy/policy.js';
-import type { ProofKeyGetter } from '../proofs/cache-proof-keys.js';
+import type { ProofKeys } from '../proofs/cache-proof-keys.js';
 import type { SignatureWindow } from '../proofs/check-signature-profile.js';
 import type { WebBotAuthSettings } from '../proofs/check-web-bot-auth-profile.js';
 import type { TokenVerifier } from '../proofs/verified-token.js';
@@ -54,8 +54,8 @@ export interface TokenDeps {
   /** Refuse a Bearer token that carries no `cnf` binding. */
   readonly requireBinding: boolean;
   readonly proofWindow: ProofWindow;
-  /** Imports a DPoP proof's embedded key (cached: once per key, see cache-proof-keys.ts). */
-  readonly proofKey: ProofKeyGetter;
+  /** Each DPoP proof header checked and its key imported, once per header (cache-proof-keys.ts). */
+  readonly proofKeys: ProofKeys;
   /** A trusted header naming the scheme the client used, for `htu`; else Envoy's scheme. */
   readonly schemeHeader: string | undefined;
 }

@@ -1,6 +1,7 @@
 import { checkCertificateBinding, checkKeyBinding } from '../binding/check-token-binding.js';
 import type { TokenCredential } from '../credentials/parse-token-headers.js';
 import type { AgentIdentity } from '../decision/decision.js';
+import { tokenSha256 } from '../proofs/token-sha256.js';
 import type { VerifiedToken } from '../proofs/verified-token.js';
 import { verifyDpopProof } from '../proofs/verify-dpop-proof.js';
 import { replayKey } from '../replay/check-replay.js';
@@ -30,19 +31,22 @@ export async function verifyTokenRequest(
     return { identity: tokenIdentity(request, token, 'mtls', thumbprint) };
   }
   const nowMs = deps.clock();
+  // The proof's ath and the verified-token cache's key are the same hash of the token.
+  const accessTokenSha256 = tokenSha256(credential.token);
   const target = {
     method: request.method,
     uri: requestUri(request, tokens),
     accessToken: credential.token,
+    accessTokenSha256,
   };
   const proof = await verifyDpopProof(
     credential.proof,
     target,
     tokens.proofWindow,
     nowMs,
-    tokens.proofKey,
+    tokens.proofKeys,
   );
-  const token = await tokens.verify(credential.token);
+  const token = await tokens.verify(credential.token, accessTokenSha256);
   checkKeyBinding(token, proof.thumbprint, request.source.certificate);
   // One proof, one request: the jti is remembered for as long as the proof is acceptable.
   return {

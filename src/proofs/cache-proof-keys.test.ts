@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type AgentKey, createDpopProof, generateAgentKey } from '../agent/index.js';
 import { jwsAlgorithm, publicJwkOf, signCompactJws } from '../agent/sign-compact-jws.js';
 import { isAuthzError } from '../errors.js';
-import { cacheProofKeys, type ProofKeyGetter } from './cache-proof-keys.js';
+import { cacheProofKeys, type ProofKeyGetter, type ProofKeys } from './cache-proof-keys.js';
 import { verifyDpopProof } from './verify-dpop-proof.js';
 
 const NOW_S = 1_800_000_000;
@@ -50,7 +50,7 @@ function proofWithJwkMembers(agent: AgentKey, extra: Record<string, string>): st
   return signCompactJws(header, payload, agent.privateJwk);
 }
 
-function verify(proof: string, proofKey: ProofKeyGetter) {
+function verify(proof: string, proofKey: ProofKeys) {
   return verifyDpopProof(proof, TARGET, WINDOW, NOW_S * 1000, proofKey);
 }
 
@@ -126,9 +126,37 @@ describe('the DPoP proof key cache', () => {
 
   it('is bounded by bytes too: a budget for one entry keeps only the last key', async () => {
     const { importKey, imported } = countingImport();
-    const proofKey = cacheProofKeys({ maxEntries: 100, maxBytes: 2500, importKey });
+    const proofKey = cacheProofKeys({ maxEntries: 100, maxBytes: 3000, importKey });
     const [a, b] = [generateAgentKey(), generateAgentKey()];
     for (const agent of [a, b, b, a]) await verify(proofBy(agent), proofKey);
     expect(imported).toEqual([a, b, a].map((agent) => agent.publicJwk.x));
+  });
+
+  it('keeps a header only once it passed its checks, under the exact text it was decoded from', async () => {
+    const proofKey = cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576 });
+    const agent = generateAgentKey();
+    const proof = proofBy(agent);
+    const encodedHeader = proof.slice(0, proof.indexOf('.'));
+    const checked = (await verify(proof, proofKey)).thumbprint;
+    expect(proofKey.checkedHeader(encodedHeader)?.thumbprint).toBe(checked);
+    expect(Object.isFrozen(proofKey.checkedHeader(encodedHeader)?.header.jwk)).toBe(true);
+    const notDpop = signCompactJws(
+      { typ: 'JWT', alg: jwsAlgorithm(agent.privateJwk), jwk: publicJwkOf(agent.privateJwk) },
+      { jti: 'j', htm: 'GET', htu: URL, iat: NOW_S },
+      agent.privateJwk,
+    );
+    for (let i = 0; i < 2; i++) {
+      expect(await reasonOf(verify(notDpop, proofKey))).toBe('token_invalid');
+    }
+    expect(proofKey.checkedHeader(notDpop.slice(0, notDpop.indexOf('.')))).toBeUndefined();
+  });
+
+  it('refuses a proof of other than three parts as before, though its header is kept', async () => {
+    const proofKey = cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576 });
+    const proof = proofBy(generateAgentKey());
+    expect(await reasonOf(verify(proof, proofKey))).toBe('accepted');
+    expect(await reasonOf(verify(`${proof}.x`, proofKey))).toBe('credential_malformed');
+    expect(await reasonOf(verify(`${proof}.x.y`, proofKey))).toBe('token_invalid');
+    expect(await reasonOf(verify(`${proof}=`, proofKey))).toBe('token_invalid');
   });
 });

@@ -3,6 +3,7 @@ import {
   EmbeddedJWK,
   type FlattenedJWSInput,
   type JWSHeaderParameters,
+  type ProtectedHeaderParameters,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 
@@ -12,10 +13,30 @@ export type ProofKeyGetter = (
   token: FlattenedJWSInput,
 ) => Promise<CryptoKey>;
 
+/** A proof's protected header that passed RFC 9449 §4.3 steps 2–5 and 7, frozen. */
+export interface CheckedProofHeader {
+  readonly header: Readonly<ProtectedHeaderParameters>;
+  /** RFC 7638 thumbprint of the embedded jwk. */
+  readonly thumbprint: string;
+}
+
+/**
+ * What a DPoP proof's checks remember per encoded protected header (the first part of the
+ * compact JWS, exactly as sent): the header's checks, and the key it embeds, imported.
+ */
+export interface ProofKeys {
+  /** The checks' result for this encoded header, if it passed them before (and is still kept). */
+  readonly checkedHeader: (encodedHeader: string) => CheckedProofHeader | undefined;
+  /** Keeps a header that passed the checks, under the text it was decoded from. */
+  readonly keepCheckedHeader: (encodedHeader: string, checked: CheckedProofHeader) => void;
+  /** jose's key getter: the embedded key, imported once per encoded header. */
+  readonly key: ProofKeyGetter;
+}
+
 export interface ProofKeyCacheOptions {
-  /** Imported proof keys kept; the least recently used goes first. */
+  /** Proof headers (with their imported keys) kept; the least recently used goes first. */
   readonly maxEntries: number;
-  /** The cache's memory budget: the cache key is the caller's JWK, up to a header's length. */
+  /** The cache's memory budget: the cache key is the encoded header, up to a header's length. */
   readonly maxBytes: number;
   /** Told whether each lookup found the key imported already (counted in the key metrics). */
   readonly onLookup?: (outcome: 'hit' | 'miss') => void;
@@ -25,48 +46,59 @@ export interface ProofKeyCacheOptions {
 
 /** An imported public key (WebCrypto's object, OpenSSL's key and Node's handles), about. */
 const IMPORTED_KEY_BYTES = 2048;
+/** Per character of the encoded header: the text itself and the decoded header kept with it. */
+const BYTES_PER_HEADER_CHARACTER = 3;
 
-/**
- * RFC 9449 §4.3 step 6 verifies every proof with the public key it embeds. An agent sends the
- * same key with every request, so the imported key (~140 µs of OpenSSL import per proof) is
- * kept by the exact header members the import reads — `alg` and the whole `jwk` as sent — and
- * a proof with any other key, or the same key under another `alg` or with another `use`, is
- * imported and checked afresh. A failed import is not kept. Concurrent proofs with a new key
- * share one import.
- */
-export function cacheProofKeys(options: ProofKeyCacheOptions): ProofKeyGetter {
-  const importKey = options.importKey ?? EmbeddedJWK;
-  const cache = new LRUCache<string, Promise<CryptoKey>>({
-    max: options.maxEntries,
-    maxSize: options.maxBytes,
-    sizeCalculation: (_, cacheKey) => IMPORTED_KEY_BYTES + 2 * cacheKey.length,
-  });
-  return (header, token) => {
-    const cacheKey = proofKeyCacheKey(header, token);
-    if (cacheKey === undefined) return importKey(header, token);
-    const cached = cache.get(cacheKey);
-    options.onLookup?.(cached === undefined ? 'miss' : 'hit');
-    if (cached !== undefined) return cached;
-    const imported = importKey(header, token);
-    cache.set(cacheKey, imported);
-    imported.catch(() => {
-      if (cache.peek(cacheKey) === imported) cache.delete(cacheKey);
-    });
-    return imported;
-  };
+interface Entry {
+  checked?: CheckedProofHeader;
+  key?: Promise<CryptoKey>;
 }
 
 /**
- * What the import depends on, as one string: `alg`, then the JSON of `jwk` (whose own syntax
- * delimits it). Undefined when there is an unprotected header (never, for a compact JWS) or the
- * members are not what an import would accept anyway: those go to the import uncached.
+ * RFC 9449 §4.3 verifies every proof with the public key it embeds. An agent sends the same
+ * header (typ, alg, jwk) with every request, so what depends only on that header is kept by the
+ * header's encoded text: the checks it passed with its key's thumbprint, and the imported key
+ * (~140 µs of OpenSSL import per proof). The text determines every member the checks and the
+ * import read — `alg`, `use`, the whole `jwk` — so a proof with any other key, or the same key
+ * under another `alg` or with another `use`, is decoded, checked and imported afresh. A header
+ * that fails its checks, and a failed import, are not kept. Concurrent proofs with a new key
+ * share one import.
  */
-function proofKeyCacheKey(
-  header: JWSHeaderParameters,
-  token: FlattenedJWSInput,
-): string | undefined {
-  if (token.header !== undefined) return undefined;
-  const { alg, jwk } = header;
-  if (typeof alg !== 'string' || typeof jwk !== 'object' || jwk === null) return undefined;
-  return `${alg} ${JSON.stringify(jwk)}`;
+export function cacheProofKeys(options: ProofKeyCacheOptions): ProofKeys {
+  const importKey = options.importKey ?? EmbeddedJWK;
+  const cache = new LRUCache<string, Entry>({
+    max: options.maxEntries,
+    maxSize: options.maxBytes,
+    sizeCalculation: (_, encodedHeader) =>
+      IMPORTED_KEY_BYTES + BYTES_PER_HEADER_CHARACTER * encodedHeader.length,
+  });
+  const entryOf = (encodedHeader: string): Entry => {
+    let entry = cache.get(encodedHeader);
+    if (entry === undefined) {
+      entry = {};
+      cache.set(encodedHeader, entry);
+    }
+    return entry;
+  };
+  return {
+    checkedHeader: (encodedHeader) => cache.get(encodedHeader)?.checked,
+    keepCheckedHeader: (encodedHeader, checked) => {
+      entryOf(encodedHeader).checked = checked;
+    },
+    key: (header, token) => {
+      // A compact JWS has no unprotected header; anything else goes to the import uncached.
+      if (token.header !== undefined || typeof token.protected !== 'string') {
+        return importKey(header, token);
+      }
+      const entry = entryOf(token.protected);
+      options.onLookup?.(entry.key === undefined ? 'miss' : 'hit');
+      if (entry.key !== undefined) return entry.key;
+      const imported = importKey(header, token);
+      entry.key = imported;
+      imported.catch(() => {
+        if (entry.key === imported) entry.key = undefined;
+      });
+      return imported;
+    },
+  };
 }

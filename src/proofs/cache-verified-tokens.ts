@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../lib/clock.js';
+import { tokenSha256 } from './token-sha256.js';
 import type { TokenVerifier, VerifiedToken } from './verified-token.js';
 
 export interface TokenCacheOptions {
@@ -22,8 +22,8 @@ export function cacheVerifiedTokens(
   options: TokenCacheOptions,
 ): TokenVerifier {
   const cache = new LRUCache<string, VerifiedToken>({ max: options.max });
-  return async (token) => {
-    const key = createHash('sha256').update(token).digest('base64url');
+  return async (token, sha256) => {
+    const key = sha256 ?? tokenSha256(token);
     const cached = cache.get(key);
     if (cached !== undefined) {
       if (options.clock() <= cached.expiresAtMs + options.clockSkewMs) return cached;

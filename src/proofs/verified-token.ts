@@ -20,5 +20,9 @@ export interface VerifiedToken {
   };
 }
 
-/** Verifies a compact JWS access token; throws an AuthzError to deny. */
-export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+/**
+ * Verifies a compact JWS access token; throws an AuthzError to deny. `sha256` is
+ * tokenSha256(token) when the caller has computed it already (a DPoP proof's `ath` needs it
+ * too); the cache keys tokens by it and computes it when it is absent.
+ */
+export type TokenVerifier = (token: string, sha256?: string) => Promise<VerifiedToken>;

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AuthzError } from '../errors.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { hasSecretMembers } from '../keys/verification-key.js';
-import type { ProofKeyGetter } from './cache-proof-keys.js';
-import { verifyProofSignature } from './verify-proof-signature.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
+import type { CheckedProofHeader, ProofKeyGetter, ProofKeys } from './cache-proof-keys.js';
+import { tokenSha256 } from './token-sha256.js';
+import { type CompactParts, compactParts, verifyProofSignature } from './verify-proof-signature.js';
 
 /** RFC 9449 §4.3 step 5: asymmetric algorithms only; also the `algs` of our DPoP challenge. */
 export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'Ed25519', 'ES384', 'PS256', 'RS256'] as const;
@@ -23,6 +24,8 @@ export interface ProofTarget {
   readonly uri: string;
   /** The access token presented with the proof, for `ath`. */
   readonly accessToken: string;
+  /** tokenSha256(accessToken), when the caller has it already (it is the token cache's key). */
+  readonly accessTokenSha256?: string;
 }
 
 /** A proof that passed the checklist, with what binding and replay checks need. */
@@ -36,33 +39,35 @@ export interface VerifiedProof {
 
 const MAX_JTI_LENGTH = 256;
 
+/** A payload's bytes as text; U+FFFD for what is not UTF-8, as JSON.parse then refuses or keeps. */
+const UTF8 = new TextDecoder();
+
 /**
  * RFC 9449 §4.3, steps 2–9, 11 and 12: typ, alg, a public embedded jwk, the signature, htm, htu,
  * iat, jti and ath. Replay of `jti` and the `cnf.jkt` binding are checked by the caller.
- * Server-provided nonces (step 10) are not used. `proofKey` imports the embedded jwk (see
- * cache-proof-keys.ts: once per key).
+ * Server-provided nonces (step 10) are not used. `proofKeys` remembers each header's checks and
+ * imports its embedded jwk (see cache-proof-keys.ts: once per header).
  */
 export async function verifyDpopProof(
   proof: string,
   target: ProofTarget,
   window: ProofWindow,
   nowMs: number,
-  proofKey: ProofKeyGetter,
+  proofKeys: ProofKeys,
 ): Promise<VerifiedProof> {
-  const header = proofHeader(proof);
-  const thumbprint = proofKeyThumbprint(header);
-  const payload = await verifiedPayload(proof, header, proofKey);
+  const parts = compactParts(proof);
+  const { header, thumbprint } = checkedHeader(proof, parts, proofKeys);
+  const payload = await verifiedPayload(proof, parts, header, proofKeys.key);
   if (payload.htm !== target.method) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another method');
   }
-  const htu = typeof payload.htu === 'string' ? withoutQuery(payload.htu) : undefined;
-  if (htu === undefined || htu !== withoutQuery(target.uri)) {
+  if (!sameUri(payload.htu, target.uri)) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another URI');
   }
   if (typeof payload.ath !== 'string') {
     throw invalid('the DPoP proof has no ath (hash of the access token)');
   }
-  if (payload.ath !== createHash('sha256').update(target.accessToken).digest('base64url')) {
+  if (payload.ath !== (target.accessTokenSha256 ?? tokenSha256(target.accessToken))) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another access token');
   }
   const jti = payload.jti;
@@ -71,6 +76,24 @@ export async function verifyDpopProof(
   }
   const acceptableUntilMs = checkIat(payload.iat, window, nowMs);
   return { thumbprint, jti, acceptableUntilMs };
+}
+
+/**
+ * Steps 2–5 and 7, which depend on the protected header alone: done once per encoded header
+ * and remembered with its key. A proof that is not three strict base64url parts (which cannot
+ * verify) is checked without the cache, so it fails exactly where it always did.
+ */
+function checkedHeader(
+  proof: string,
+  parts: CompactParts | undefined,
+  proofKeys: ProofKeys,
+): CheckedProofHeader {
+  const kept = parts === undefined ? undefined : proofKeys.checkedHeader(parts.protected);
+  if (kept !== undefined) return kept;
+  const header = proofHeader(proof);
+  const checked = deepFreeze({ header, thumbprint: proofKeyThumbprint(header) });
+  if (parts !== undefined) proofKeys.keepCheckedHeader(parts.protected, checked);
+  return checked;
 }
 
 /** Step 2: the protected header of a JWT. */
@@ -103,17 +126,18 @@ function proofKeyThumbprint(header: ProtectedHeaderParameters): string {
 /** Step 6: the signature, by the embedded key of the right type for the alg. */
 async function verifiedPayload(
   proof: string,
+  parts: CompactParts | undefined,
   header: ProtectedHeaderParameters,
   proofKey: ProofKeyGetter,
 ): Promise<Record<string, unknown>> {
   let bytes: Uint8Array;
   try {
-    bytes = await verifyProofSignature(proof, header, proofKey, DPOP_ALGORITHMS);
+    bytes = await verifyProofSignature(proof, parts, header, proofKey, DPOP_ALGORITHMS);
   } catch (error) {
     throw invalid('the DPoP proof signature does not verify with its jwk', error);
   }
   try {
-    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const payload: unknown = JSON.parse(UTF8.decode(bytes));
     if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
       return payload as Record<string, unknown>;
     }
@@ -121,7 +145,17 @@ async function verifiedPayload(
   throw invalid('the DPoP proof payload is not a JSON object');
 }
 
-/** Step 9: scheme, host, port and path, normalised by the URL parser (RFC 3986 §6). */
+/**
+ * Step 9: `htu` names the request URI. The same text names the same URI, so one parse (that it
+ * is an http(s) URI at all) decides; other texts are compared once both are normalised.
+ */
+function sameUri(htu: unknown, requestUri: string): boolean {
+  if (typeof htu !== 'string') return false;
+  const normalised = withoutQuery(requestUri);
+  return normalised !== undefined && (htu === requestUri || withoutQuery(htu) === normalised);
+}
+
+/** Scheme, host, port and path, normalised by the URL parser (RFC 3986 §6). */
 function withoutQuery(uri: string): string | undefined {
   try {
     const url = new URL(uri);

@@ -56,7 +56,7 @@ function engine() {
       }),
       requireBinding: true,
       proofWindow: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
-      proofKey: cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576 }),
+      proofKeys: cacheProofKeys({ maxEntries: 10, maxBytes: 1_048_576 }),
       schemeHeader: undefined,
     },
     onStoreError: 'deny',
