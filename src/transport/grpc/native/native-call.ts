@@ -91,10 +91,15 @@ export class NativeCall extends EventEmitter {
 
   /** Ends a call OK with its only response message: headers, one DATA frame, trailers. */
   answer(message: Uint8Array): void {
+    this.answerFrame(frameGrpcMessage(message));
+  }
+
+  /** `answer` with the message already framed (length prefix in front). */
+  answerFrame(frame: Buffer): void {
     if (!this.open) return;
     this.respond();
     this.finish();
-    this.stream.end(frameGrpcMessage(message));
+    this.stream.end(frame);
   }
 
   /** Ends the call OK after the messages written. */

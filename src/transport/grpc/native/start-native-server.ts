@@ -7,7 +7,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { answerCheck, type CheckEngine } from '../answer-check.js';
 import { CHECK_PATH } from '../authorization-service.js';
-import { decodeCheckRequest, encodeCheckResponse } from '../check-codec.js';
+import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
 import type { GrpcListener, GrpcListenerOptions } from '../grpc-listener.js';
 import { GrpcStatus } from './grpc-status.js';
 import { NativeCall } from './native-call.js';
@@ -132,7 +132,7 @@ function serveCheck(call: NativeCall, check: CheckEngine, maxMessageBytes: numbe
       const value = call.headers[name];
       return typeof value === 'string' ? value : undefined;
     }).then(
-      (response) => call.answer(encodeCheckResponse(response)),
+      (response) => call.answerFrame(encodeCheckResponseFrame(response)),
       (error: unknown) => call.failWith(error),
     );
   });
