@@ -60,10 +60,19 @@ const dir = mkdtempSync(join(tmpdir(), 'server-check-'));
 const shared = await setUpSharedMaterial(dir);
 const prepared = prepareRequests(kind, shared.material);
 shared.publish(prepared.directoryKeys);
-// Signed just before they are sent: under callgrind the server takes minutes to start, longer
-// than a signature stays fresh.
+// Signed as they are sent (warm-up) or just before (the measured checks): under callgrind the
+// server takes minutes to start and to warm up, longer than a signature stays fresh.
 const signNow = (count: number): Buffer[] =>
   Array.from({ length: count }, () => encodeCheckFrame(prepared.next()));
+const signAsSent = (count: number): Iterator<Buffer> => {
+  let left = count;
+  return {
+    next: () =>
+      left-- > 0
+        ? { done: false, value: encodeCheckFrame(prepared.next()) }
+        : { done: true, value: undefined },
+  };
+};
 
 const port = await freePort();
 const listen: Record<string, string> = {};
@@ -80,22 +89,22 @@ process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
 await waitForPort(server);
 
 const load = new GrpcLoad(port, Number(values.connections));
-const drive = async (frames: readonly Buffer[]): Promise<void> => {
-  const tally = await runClosedLoop(load, frames.values(), {
+const drive = async (frames: Iterator<Buffer>): Promise<void> => {
+  const tally = await runClosedLoop(load, frames, {
     concurrency: Number(values.concurrency),
     seconds: 1e9,
     sampleEvery: 16,
   });
   if (tally.failed + tally.denied > 0) throw new Error(`not all allowed: ${tally.firstProblem}`);
 };
-await drive(signNow(warm));
+await drive(signAsSent(warm));
 const measured = signNow(checks);
 
 server.kill('SIGUSR2');
 await waitFor(() => existsSync(`${windowFile}.started`), 'the GC window to open');
 if (values.callgrind) callgrindControl('--zero');
 const strace = values.strace ? await attachStrace() : undefined;
-await drive(measured);
+await drive(measured.values());
 const straceTable = strace === undefined ? undefined : await detachStrace(strace);
 const instructions = values.callgrind ? callgrindControl('--dump') : undefined;
 server.kill('SIGUSR2');
