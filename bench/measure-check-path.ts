@@ -98,6 +98,11 @@ async function measure(argv: readonly string[]): Promise<void> {
     env: {},
     flags: [
       '--log.level=warn',
+      // Under callgrind a run outlives the default windows and deadline: requests signed at the
+      // start would expire, checks would pass limits.checkTimeout. The deadline is still armed.
+      '--limits.check-timeout=600s',
+      '--signatures.max-age=3600s',
+      '--tokens.dpop.max-age=3600s',
       ...(hasLogFlag ? [] : [`--telemetry.decision-log=${join(dir, 'decisions.log')}`]),
       ...flags,
     ],
