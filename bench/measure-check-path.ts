@@ -103,6 +103,8 @@ async function measure(argv: readonly string[]): Promise<void> {
       '--limits.check-timeout=600s',
       '--signatures.max-age=3600s',
       '--tokens.dpop.max-age=3600s',
+      '--resolver.timeout=120s',
+      '--resolver.max-wait=120s',
       ...(hasLogFlag ? [] : [`--telemetry.decision-log=${join(dir, 'decisions.log')}`]),
       ...flags,
     ],
