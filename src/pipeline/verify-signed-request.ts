@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DIRECTORY_TAGS } from '../credentials/extract-credential.js';
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import type { AgentIdentity } from '../decision/decision.js';
@@ -12,7 +13,7 @@ import {
 } from '../proofs/check-signature-profile.js';
 import { checkWebBotAuthProfile } from '../proofs/check-web-bot-auth-profile.js';
 import { verifyHttpSignature } from '../proofs/verify-http-signature.js';
-import { replayKey, sha256Base64url } from '../replay/check-replay.js';
+import { replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps } from './check-deps.js';
 import type { VerifiedCredential } from './verified-credential.js';
@@ -113,5 +114,6 @@ function replayKeyOf(profiled: ProfiledSignature, key: VerificationKey, base: Bu
   if (profiled.location === undefined) return replayKey('sig', profiled.keyId, profiled.nonce!);
   const scopedKeyId = `${key.controller}#${key.keyId}`;
   if (profiled.nonce !== undefined) return replayKey('wba', scopedKeyId, profiled.nonce);
-  return replayKey('wba-base', scopedKeyId, sha256Base64url(base));
+  const digest = createHash('sha256').update(base).digest('base64url');
+  return replayKey('wba-base', scopedKeyId, digest);
 }

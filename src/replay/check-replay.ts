@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AuthzError } from '../errors.js';
 import {
   type ClaimResult,
@@ -12,18 +12,11 @@ import {
  * `("a", "bc")` and `("ab", "c")` differ; hashing bounds the entry size whatever the key id.
  */
 export function replayKey(namespace: string, keyId: string, nonce: string): string {
-  return `${namespace}:${sha256Base64url(`${keyId.length}:${keyId}|${nonce.length}:${nonce}`)}`;
+  const digest = createHash('sha256')
+    .update(`${keyId.length}:${keyId}|${nonce.length}:${nonce}`, 'utf8')
+    .digest('base64url');
+  return `${namespace}:${digest}`;
 }
-
-/**
- * SHA-256 of a string (as UTF-8) or bytes, base64url. One call into OpenSSL through
- * `crypto.hash` (Node ≥ 20.12) instead of a Hash object with its update and digest calls;
- * `createHash` where an older Node 20 lacks it (package.json allows any Node 20).
- */
-export const sha256Base64url: (data: string | Buffer) => string =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'base64url')
-    : (data) => crypto.createHash('sha256').update(data).digest('base64url');
 
 const REPLAYED_MESSAGES: Readonly<Record<string, string>> = {
   sig: 'this signature nonce was already used',

@@ -19,22 +19,3 @@ describe('MemoryHistoryStore.list', () => {
     expect(second.next).toBeUndefined();
   });
 });
-
-describe('MemoryHistoryStore.recordOutcome', () => {
-  it('moves a workload seen again to the end, keeping each workload once', () => {
-    const store = new MemoryHistoryStore(10);
-    for (const workload of ['w1', 'w2', 'w2', 'w1', 'w3']) {
-      store.recordOutcome('did:key:a', { allowed: true, workload, atMs: 1 });
-    }
-    expect(store.get('did:key:a')?.workloads).toEqual(['w2', 'w1', 'w3']);
-  });
-
-  it('leaves a history already read unchanged when it records the next outcome', () => {
-    const store = new MemoryHistoryStore(10);
-    store.recordOutcome('did:key:a', { allowed: true, workload: 'w1', atMs: 1 });
-    const before = store.get('did:key:a');
-    store.recordOutcome('did:key:a', { allowed: false, workload: 'w2', atMs: 2 });
-    expect(before).toMatchObject({ allowed: 1, denied: 0, lastSeenMs: 1, workloads: ['w1'] });
-    expect(store.get('did:key:a')).toMatchObject({ allowed: 1, denied: 1, lastSeenMs: 2 });
-  });
-});

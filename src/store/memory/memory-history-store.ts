@@ -52,30 +52,28 @@ export class MemoryHistoryStore implements HistoryStore {
     };
   }
 
-  /**
-   * Updates the agent's activity in place: `get` hands out copies, so nothing outside holds
-   * these arrays. An agent calling from the workload it used last (the usual case) costs no
-   * allocation; the LRU's `get` has already made it the most recent entry.
-   */
   recordOutcome(
     agentId: string,
     outcome: { allowed: boolean; workload: string | undefined; atMs: number },
   ): void {
-    let activity = this.#activity.get(agentId);
-    if (activity === undefined) {
-      activity = {
-        firstSeenMs: outcome.atMs,
-        lastSeenMs: outcome.atMs,
-        allowed: 0,
-        denied: 0,
-        workloads: [],
-      };
-      this.#activity.set(agentId, activity);
-    }
+    const activity = this.#activity.get(agentId) ?? {
+      firstSeenMs: outcome.atMs,
+      lastSeenMs: outcome.atMs,
+      allowed: 0,
+      denied: 0,
+      workloads: [],
+    };
     activity.lastSeenMs = outcome.atMs;
     if (outcome.allowed) activity.allowed += 1;
     else activity.denied += 1;
-    if (outcome.workload !== undefined) rememberWorkload(activity.workloads, outcome.workload);
+    if (outcome.workload !== undefined) {
+      activity.workloads = [
+        ...activity.workloads.filter((w) => w !== outcome.workload),
+        outcome.workload,
+      ];
+      activity.workloads = activity.workloads.slice(-MAX_WORKLOADS);
+    }
+    this.#activity.set(agentId, activity);
   }
 
   async pinWorkload(agentId: string, fingerprint: string): Promise<string> {
@@ -117,14 +115,4 @@ export class MemoryHistoryStore implements HistoryStore {
     this.#bindings.set(agentId, created);
     return created;
   }
-}
-
-/** Moves `workload` to the end of `workloads` (the most recent last), keeping the last ten. */
-function rememberWorkload(workloads: string[], workload: string): void {
-  const last = workloads.length - 1;
-  if (workloads[last] === workload) return;
-  const at = workloads.indexOf(workload);
-  if (at !== -1) workloads.splice(at, 1);
-  workloads.push(workload);
-  if (workloads.length > MAX_WORKLOADS) workloads.shift();
 }

@@ -62,4 +62,11 @@ describe('MemoryReplayStore', () => {
     expect(store.size()).toBe(1);
     expect(store.claim('k', 60_000)).toBe('seen');
   });
+
+  it('holds a key claimed with a TTL that is not a number, rather than forgetting it', async () => {
+    const store = new MemoryReplayStore(10);
+    store.claim('k', Number.NaN);
+    await sleep(20);
+    expect(store.claim('k', 60_000)).toBe('seen');
+  });
 });

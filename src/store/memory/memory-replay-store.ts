@@ -27,8 +27,7 @@ export class MemoryReplayStore implements ReplayStore {
     if (heldUntilMs === undefined && this.#heldUntilMs.size >= this.#capacity) {
       this.#makeRoom(nowMs);
     }
-    // Whole milliseconds, rounded up: a small integer is stored in the map without a heap box.
-    this.#heldUntilMs.set(key, Math.ceil(nowMs + Math.max(1, ttlMs)));
+    this.#heldUntilMs.set(key, heldUntil(nowMs, ttlMs));
     return 'fresh';
   }
 
@@ -50,4 +49,13 @@ export class MemoryReplayStore implements ReplayStore {
       );
     }
   }
+}
+
+/**
+ * Whole milliseconds, rounded up (a small integer is stored in the map without a heap box), at
+ * least 1 ms on. A TTL that is not a number holds the key for good: fail closed, never open.
+ */
+function heldUntil(nowMs: number, ttlMs: number): number {
+  if (Number.isNaN(ttlMs)) return Number.POSITIVE_INFINITY;
+  return Math.ceil(nowMs + Math.max(1, ttlMs));
 }
