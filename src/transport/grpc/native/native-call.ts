@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { GrpcCallError, GrpcStatus, statusTrailers } from './grpc-status.js';
-import { frameGrpcMessage, GrpcMessageReader, type MessageReceiver } from './read-grpc-messages.js';
+import { frameGrpcMessage, GrpcMessageReader } from './read-grpc-messages.js';
 
 const RESPONSE_HEADERS = {
   ':status': 200,
@@ -10,23 +11,15 @@ const RESPONSE_HEADERS = {
 
 const OK_TRAILERS = statusTrailers(GrpcStatus.OK, '');
 
-/** What reads a call's request: each message, then the client's half-close. */
-export interface CallReceiver extends MessageReceiver {
-  end(): void;
-}
-
 /**
  * One gRPC call on one HTTP/2 stream of the native server: reads the request messages, writes
  * response messages and ends the call with a status exactly once — in trailers after a
  * response, or as a trailers-only response before one. Whatever ends first wins: the answer,
  * the deadline (`grpc-timeout`), an error, or the client resetting or closing the stream; after
- * that every write is ignored. `onCancelled` runs when the stream closes before the status was
- * sent. A plain object, not an EventEmitter: a Check call has one reader and no other listener.
+ * that every write is ignored. Emits `cancelled` when the stream closes before the status was
+ * sent, `data` per request message and `end` at the client's half-close.
  */
-export class NativeCall {
-  /** Runs when the stream closes before the call's status was sent. */
-  onCancelled: (() => void) | undefined;
-
+export class NativeCall extends EventEmitter {
   private responded = false;
   private finished = false;
   private trailers: Record<string, string> = OK_TRAILERS;
@@ -36,6 +29,7 @@ export class NativeCall {
   readonly headers: IncomingHttpHeaders;
 
   constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+    super();
     this.stream = stream;
     this.headers = headers;
     stream.on('wantTrailers', () => {
@@ -47,7 +41,7 @@ export class NativeCall {
       this.clearDeadline();
       if (this.finished) return;
       this.finished = true;
-      this.onCancelled?.();
+      this.emit('cancelled');
     });
   }
 
@@ -66,16 +60,16 @@ export class NativeCall {
   }
 
   /**
-   * Gives `receiver` each request message and then the client's half-close (`end`), or fails
-   * the call at a framing error (oversize, compressed, cut short).
+   * Reads the request messages into `data` events and `end`, or fails the call at a framing
+   * error (oversize, compressed, cut short).
    */
-  readMessages(maxBytes: number, receiver: CallReceiver): void {
+  readMessages(maxBytes: number): void {
     const reader = new GrpcMessageReader(maxBytes);
     let failed = false;
     this.stream.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {
-        reader.read(chunk, receiver);
+        for (const message of reader.push(chunk)) this.emit('data', message);
       } catch (error) {
         failed = true;
         this.failWith(error);
@@ -84,7 +78,7 @@ export class NativeCall {
     this.stream.on('end', () => {
       if (failed || !this.open) return;
       if (reader.partial) this.fail(GrpcStatus.INTERNAL, 'stream ended inside a message');
-      else receiver.end();
+      else this.emit('end');
     });
   }
 

@@ -2,11 +2,6 @@ import { GrpcCallError, GrpcStatus } from './grpc-status.js';
 
 const PREFIX_BYTES = 5;
 
-/** Where a call's request messages go, one by one. */
-export interface MessageReceiver {
-  message(bytes: Buffer): void;
-}
-
 /**
  * The gRPC length-prefixed message reader of one stream: a compressed-flag byte, a big-endian
  * 32-bit length, the message. DATA frames may split a message anywhere or carry several; `push`
@@ -26,53 +21,31 @@ export class GrpcMessageReader {
     this.maxBytes = maxBytes;
   }
 
-  /**
-   * Gives `receiver` the messages a chunk completes. A chunk that is exactly one whole message
-   * with nothing buffered before it (a unary request in one DATA frame, the usual case) is
-   * handed over as it is, without the general path's arrays.
-   */
-  read(chunk: Buffer, receiver: MessageReceiver): void {
-    if (this.buffered === 0 && chunk.length >= PREFIX_BYTES) {
-      const length = this.declaredLength(chunk);
-      if (length === chunk.length - PREFIX_BYTES) {
-        receiver.message(chunk.subarray(PREFIX_BYTES));
-        return;
-      }
-    }
-    for (const message of this.push(chunk)) receiver.message(message);
-  }
-
-  /** The messages a chunk completes, in order. */
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const messages: Buffer[] = [];
     while (this.buffered >= PREFIX_BYTES) {
-      const length = this.declaredLength(this.peek(PREFIX_BYTES));
+      const prefix = this.peek(PREFIX_BYTES);
+      const flag = prefix[0] as number;
+      if (flag === 1) {
+        throw new GrpcCallError(
+          GrpcStatus.INTERNAL,
+          'compressed message without a negotiated grpc-encoding',
+        );
+      }
+      if (flag !== 0) throw new GrpcCallError(GrpcStatus.INTERNAL, 'invalid message flag');
+      const length = prefix.readUInt32BE(1);
+      if (length > this.maxBytes) {
+        throw new GrpcCallError(
+          GrpcStatus.RESOURCE_EXHAUSTED,
+          `message larger than ${this.maxBytes} bytes`,
+        );
+      }
       if (this.buffered < PREFIX_BYTES + length) break;
       messages.push(this.take(PREFIX_BYTES + length).subarray(PREFIX_BYTES));
     }
     return messages;
-  }
-
-  /** The length a message prefix declares, once its flag and length are acceptable. */
-  private declaredLength(prefix: Buffer): number {
-    const flag = prefix[0] as number;
-    if (flag === 1) {
-      throw new GrpcCallError(
-        GrpcStatus.INTERNAL,
-        'compressed message without a negotiated grpc-encoding',
-      );
-    }
-    if (flag !== 0) throw new GrpcCallError(GrpcStatus.INTERNAL, 'invalid message flag');
-    const length = prefix.readUInt32BE(1);
-    if (length > this.maxBytes) {
-      throw new GrpcCallError(
-        GrpcStatus.RESOURCE_EXHAUSTED,
-        `message larger than ${this.maxBytes} bytes`,
-      );
-    }
-    return length;
   }
 
   /** Whether the stream ended part-way through a message. */

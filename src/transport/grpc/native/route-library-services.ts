@@ -43,26 +43,23 @@ export class LibraryRoutes {
       else call.answer(definition.responseSerialize(value));
     };
     if (definition.requestStream) {
+      call.on('data', (bytes: Buffer) => routed.receive(bytes));
+      call.on('end', () => routed.emit('end'));
       handler(routed, definition.responseStream ? undefined : callback);
-      call.readMessages(maxMessageBytes, {
-        message: (bytes) => routed.receive(bytes),
-        end: () => routed.emit('end'),
-      });
     } else {
       // Unary and server-streaming methods take exactly one request message.
       const messages: Buffer[] = [];
-      call.readMessages(maxMessageBytes, {
-        message: (bytes) => messages.push(bytes),
-        end: () => {
-          if (messages.length !== 1) {
-            call.fail(GrpcStatus.UNIMPLEMENTED, 'expected exactly one request message');
-            return;
-          }
-          if (!routed.decodeRequest(messages[0] as Buffer)) return;
-          handler(routed, definition.responseStream ? undefined : callback);
-        },
+      call.on('data', (bytes: Buffer) => messages.push(bytes));
+      call.on('end', () => {
+        if (messages.length !== 1) {
+          call.fail(GrpcStatus.UNIMPLEMENTED, 'expected exactly one request message');
+          return;
+        }
+        if (!routed.decodeRequest(messages[0] as Buffer)) return;
+        handler(routed, definition.responseStream ? undefined : callback);
       });
     }
+    call.readMessages(maxMessageBytes);
   }
 }
 
@@ -81,10 +78,10 @@ class RoutedCall extends EventEmitter {
     this.call = call;
     this.definition = definition;
     this.path = path;
-    call.onCancelled = () => {
+    call.on('cancelled', () => {
       this.cancelled = true;
       this.emit('cancelled');
-    };
+    });
   }
 
   /** Sets `request`; false (the call failed INTERNAL) when the bytes do not decode. */

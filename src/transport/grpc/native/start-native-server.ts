@@ -8,10 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { answerCheck, type CheckEngine } from '../answer-check.js';
 import { CHECK_PATH } from '../authorization-service.js';
 import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
-import type { CheckRequestMessage } from '../check-messages.js';
 import type { GrpcListener, GrpcListenerOptions } from '../grpc-listener.js';
 import { GrpcStatus } from './grpc-status.js';
-import { type CallReceiver, NativeCall } from './native-call.js';
+import { NativeCall } from './native-call.js';
 import { parseGrpcTimeout } from './parse-grpc-timeout.js';
 import { LibraryRoutes } from './route-library-services.js';
 
@@ -85,7 +84,7 @@ export async function startNativeGrpcServer(
 /** Checks the request headers; undefined when the stream was already answered (415, 405, …). */
 function openCall(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): NativeCall | undefined {
   const contentType = headers['content-type'];
-  if (contentType !== 'application/grpc' && !isGrpcContentType(contentType)) {
+  if (contentType === undefined || !/^application\/grpc(?:$|[+;])/.test(contentType)) {
     stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
     return undefined;
   }
@@ -109,60 +108,35 @@ function openCall(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Nati
   return call;
 }
 
-function isGrpcContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && /^application\/grpc(?:$|[+;])/.test(contentType);
-}
-
 /** Authorization/Check: exactly one CheckRequest, answered once the client half-closed. */
 function serveCheck(call: NativeCall, check: CheckEngine, maxMessageBytes: number): void {
-  call.readMessages(maxMessageBytes, new CheckReceiver(call, check));
-}
-
-/** One Check call's request reader: a plain object, its steps methods rather than closures. */
-class CheckReceiver implements CallReceiver {
-  private request: Buffer | undefined;
-  private count = 0;
-  private readonly call: NativeCall;
-  private readonly check: CheckEngine;
-
-  constructor(call: NativeCall, check: CheckEngine) {
-    this.call = call;
-    this.check = check;
-  }
-
-  message(bytes: Buffer): void {
-    this.request = bytes;
-    this.count++;
-  }
-
-  end(): void {
-    if (this.count !== 1) {
-      this.call.fail(GrpcStatus.UNIMPLEMENTED, 'Check takes exactly one request message');
+  let request: Buffer | undefined;
+  let count = 0;
+  call.on('data', (message: Buffer) => {
+    request = message;
+    count++;
+  });
+  call.on('end', () => {
+    if (count !== 1) {
+      call.fail(GrpcStatus.UNIMPLEMENTED, 'Check takes exactly one request message');
       return;
     }
-    let message: CheckRequestMessage;
+    let message: ReturnType<typeof decodeCheckRequest>;
     try {
-      message = decodeCheckRequest(this.request as Buffer);
+      message = decodeCheckRequest(request as Buffer);
     } catch {
-      this.call.fail(GrpcStatus.INTERNAL, 'request message is not a CheckRequest');
+      call.fail(GrpcStatus.INTERNAL, 'request message is not a CheckRequest');
       return;
     }
-    void this.answer(message);
-  }
-
-  /** Runs the check; whatever throws on the way (the engine, the encoding) ends the call. */
-  private async answer(message: CheckRequestMessage): Promise<void> {
-    const call = this.call;
-    try {
-      const response = await answerCheck(this.check, message, (name) => {
-        const value = call.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      });
-      call.answerFrame(encodeCheckResponseFrame(response));
-    } catch (error) {
-      call.failWith(error);
-    }
-  }
+    answerCheck(check, message, (name) => {
+      const value = call.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    }).then(
+      (response) => call.answerFrame(encodeCheckResponseFrame(response)),
+      (error: unknown) => call.failWith(error),
+    );
+  });
+  call.readMessages(maxMessageBytes);
 }
 
 function listen(server: ReturnType<typeof createServer>, address: string): Promise<number> {
