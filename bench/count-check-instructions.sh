@@ -4,7 +4,8 @@
 # (I2 − I1) / (N2 − N1). Arguments after `--` are server config flags (--telemetry.metrics=false).
 #   bash bench/count-check-instructions.sh KIND [N1 N2 WARM] [-- config flags…]
 # Needs valgrind and a compiled bench (npm run bench:compile). Deterministic enough to compare
-# builds on a busy machine, where seconds are not.
+# builds on a busy machine, where seconds are not. HARNESS=measure-server-path counts the server
+# side of a gRPC call instead (bench/count-server-instructions.sh).
 set -euo pipefail
 kind=$1
 shift
@@ -19,7 +20,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count() {
   valgrind --tool=callgrind --callgrind-out-file="$out/$1.out" \
-    node dist-bench/bench/measure-check-path.js "$kind" --warm "$warm" --checks "$1" "${flags[@]}" \
+    node "dist-bench/bench/${HARNESS:-measure-check-path}.js" "$kind" --warm "$warm" --checks "$1" "${flags[@]}" \
     2>"$out/$1.err" >"$out/$1.txt" || { cat "$out/$1.err" "$out/$1.txt" >&2; exit 1; }
   grep -o 'Collected : [0-9]*' "$out/$1.err" | grep -o '[0-9]*$'
 }

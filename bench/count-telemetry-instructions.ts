@@ -14,16 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { generateAgentKey, signRequest } from '../src/agent/index.js';
-import { createEngine } from '../src/app/create-engine.js';
-import { createStore } from '../src/app/create-store.js';
-import { instrumentStore } from '../src/app/instrument-store.js';
-import { openPolicy } from '../src/app/open-policy.js';
-import { startTelemetry } from '../src/app/start-telemetry.js';
+import { composeCheck } from '../src/app/compose-check.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { createNetworkResolvers } from '../src/keys/create-network-resolvers.js';
 import type { AuthzRequest } from '../src/request/authz-request.js';
-import { feedTraffic } from '../src/telemetry/feed-traffic.js';
-import { createTrafficRing } from '../src/telemetry/traffic-ring.js';
 import { authzRequestOf } from '../test/support/authz-request-of.js';
 
 const [mode, countText] = process.argv.slice(2);
@@ -40,36 +33,9 @@ const flags =
     : ['--telemetry.decision-log=off', '--telemetry.metrics=false'];
 const config = loadConfig({ env: {}, flags });
 const logger = pino({ level: 'warn' });
-const rawStore = await createStore(config, logger);
-const policy = openPolicy(config, logger);
-const network = createNetworkResolvers(config.resolver, {
-  clock: () => Date.now(),
-  maxEntries: config.keys.cacheSize,
-  clockSkewMs: config.signatures.clockSkew,
-});
-const telemetry = await startTelemetry(
-  config,
-  {
-    replayEntries: () => rawStore.replay.size(),
-    storeInFlight: () => rawStore.inFlight(),
-    fetchCounters: network.counters,
-    policyReloads: policy.source.reloads,
-  },
-  { logger, env: {} },
-);
-// As src/app/start-app.ts wires it: the store instrumented when counting, the traffic ring fed.
-const store = telemetry.counting ? instrumentStore(rawStore, telemetry.metrics) : rawStore;
-const recordCheck = feedTraffic(telemetry.recordCheck, createTrafficRing(), () => Date.now());
-const engine = createEngine(
-  config,
-  {
-    store,
-    policy: () => policy.source.current(),
-    network,
-    telemetry: { ...telemetry, recordCheck },
-  },
-  { logger },
-);
+// Composed as `serve` composes it: the store instrumented when counting, the traffic ring fed.
+const composed = await composeCheck(config, { logger, clock: () => Date.now(), env: {} });
+const engine = composed.check;
 
 const key = generateAgentKey();
 const url = 'https://api.example.com/orders?page=2';
@@ -84,9 +50,7 @@ let allowed = mode === 'sign' ? count : 0;
 for (const request of mode === 'sign' ? [] : requests) {
   if ((await engine(request)).allowed) allowed += 1;
 }
-policy.source.close();
-await store.close();
-await telemetry.close();
+await composed.close();
 const logged =
   mode === 'default'
     ? readFileSync(join(directory, 'decisions.log'), 'utf8').split('\n').length - 1

@@ -30,6 +30,7 @@ import {
   encodeCheckResponse,
 } from '../src/transport/grpc/check-codec.js';
 import type { CheckRequestMessage } from '../src/transport/grpc/check-messages.js';
+import { numberOption } from './harness-options.js';
 import { prepareRequests, type RequestKind } from './make-requests.js';
 import { setUpSharedMaterial } from './shared-material.js';
 
@@ -154,12 +155,4 @@ function readFrames(bytes: Buffer): Buffer[] {
 
 function isOption(arg: string): boolean {
   return arg === '--checks' || arg === '--warm';
-}
-
-function numberOption(argv: readonly string[], name: string, fallback: number): number {
-  const at = argv.indexOf(name);
-  if (at === -1) return fallback;
-  const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: a positive integer`);
-  return value;
 }

@@ -33,6 +33,7 @@ import { createSteadyClock } from '../src/lib/steady-clock.js';
 import type { CheckEngine } from '../src/transport/grpc/answer-check.js';
 import { startGrpcTransport } from '../src/transport/grpc/grpc-server.js';
 import { answerConstantOk } from './answer-constant-ok.js';
+import { numberOption } from './harness-options.js';
 import { runServerPathClient } from './server-path-client.js';
 
 type ServerKind = 'native' | 'grpc-js' | 'floor';
@@ -150,14 +151,6 @@ function readLines(child: ChildProcessByStdio<Writable, Readable, null>): {
 
 function isOption(arg: string): boolean {
   return ['--checks', '--warm', '--in-flight', '--server', '--engine'].includes(arg);
-}
-
-function numberOption(argv: readonly string[], name: string, fallback: number): number {
-  const at = argv.indexOf(name);
-  if (at === -1) return fallback;
-  const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: a positive integer`);
-  return value;
 }
 
 function choiceOption<T extends string>(argv: readonly string[], name: string, choices: T[]): T {
