@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createSteadyClock } from '../src/lib/steady-clock.js';
 import { answerCheck } from '../src/transport/grpc/answer-check.js';
 import { decodeCheckRequest, encodeCheckResponse } from '../src/transport/grpc/check-codec.js';
+import { readFrames } from './harness-options.js';
 import { benchScript } from './paths.js';
 import { printGcWindow } from './print-gc-window.js';
 import { watchGcWindow } from './watch-gc-window.js';
@@ -86,16 +87,6 @@ printGcWindow(`${kind} in process`, report, checks);
 if (denied > 0) {
   process.stderr.write(`${denied} checks were denied\n`);
   process.exit(1);
-}
-
-function readFrames(bytes: Buffer): Buffer[] {
-  const frames: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    frames.push(bytes.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  return frames;
 }
 
 function isOption(arg: string): boolean {

@@ -30,7 +30,7 @@ import {
   encodeCheckResponse,
 } from '../src/transport/grpc/check-codec.js';
 import type { CheckRequestMessage } from '../src/transport/grpc/check-messages.js';
-import { numberOption } from './harness-options.js';
+import { numberOption, readFrames } from './harness-options.js';
 import { prepareRequests, type RequestKind } from './make-requests.js';
 import { setUpSharedMaterial } from './shared-material.js';
 
@@ -141,16 +141,6 @@ async function measure(argv: readonly string[]): Promise<void> {
     process.stderr.write(`${denied} checks were denied\n`);
     process.exit(1);
   }
-}
-
-function readFrames(bytes: Buffer): Buffer[] {
-  const frames: Buffer[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    frames.push(bytes.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  return frames;
 }
 
 function isOption(arg: string): boolean {
