@@ -6,16 +6,11 @@ import {
   serializeInnerList,
 } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
-import { webBotAuthSettings } from '../app/web-bot-auth-settings.js';
-import { loadConfig } from '../config/load-config.js';
+import { testCheckDeps } from '../../test/support/test-check-deps.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
-import { createKeyResolver } from '../keys/resolve-verification-key.js';
-import { DEFAULT_POLICY } from '../policy/load-policy.js';
 import { buildSignatureBase } from '../proofs/signature-base.js';
 import type { AuthzRequest } from '../request/authz-request.js';
-import { createMemoryStore } from '../store/memory/create-memory-store.js';
 import { runCheck } from './check.js';
-import type { CheckDeps } from './check-deps.js';
 
 const NOW_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
 const NOW = NOW_MS / 1000;
@@ -47,8 +42,7 @@ describe('a Web Bot Auth signature without a nonce', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' }) as JsonWebKey & Record<string, unknown>;
     const thumbprint = jwkThumbprint(jwk)!;
-    const deps: CheckDeps = {
-      resolveKey: createKeyResolver({ cacheSize: 10 }),
+    const deps = testCheckDeps(NOW_MS, {
       // The directory lookup itself is tested over HTTPS in test/network; here it is given.
       resolveDirectoryKey: async (location) => ({
         keyId: thumbprint,
@@ -57,21 +51,7 @@ describe('a Web Bot Auth signature without a nonce', () => {
         key: createPublicKey({ key: jwk, format: 'jwk' }),
         directorySigned: false,
       }),
-      store: createMemoryStore({ maxAgents: 100, maxEntries: 100 }),
-      policy: () => DEFAULT_POLICY,
-      window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
-      signatureLimits: { maxSignatures: 8, maxComponents: 32 },
-      allowTestKeys: false,
-      webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
-      tokens: undefined,
-      onStoreError: 'deny',
-      onStoreDegraded: () => {},
-      clock: () => NOW_MS,
-      onInternalError: (error) => {
-        throw error;
-      },
-      onHistoryError: () => {},
-    };
+    });
     const params = new Map<string, BareItem>([
       ['created', NOW],
       ['expires', NOW + 60],

@@ -124,7 +124,7 @@ function registerSourceMetrics(registry: Registry, sources: MetricSources): void
   const registers = [registry];
   new Gauge({
     name: 'agent_authz_replay_entries',
-    help: 'Unexpired nonces the replay store holds (this replica, memory store).',
+    help: 'Nonces the replay store holds, expired ones until a full store drops them (this replica, memory store).',
     registers,
     collect() {
       this.set(sources.replayEntries());

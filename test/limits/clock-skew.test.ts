@@ -2,16 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey, signRequest } from '../../src/agent/index.js';
-import { webBotAuthSettings } from '../../src/app/web-bot-auth-settings.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { AuthzError } from '../../src/errors.js';
-import { createKeyResolver } from '../../src/keys/resolve-verification-key.js';
 import { runCheck } from '../../src/pipeline/check.js';
-import type { CheckDeps } from '../../src/pipeline/check-deps.js';
-import { DEFAULT_POLICY } from '../../src/policy/load-policy.js';
 import { createTokenVerifier } from '../../src/proofs/verify-access-token.js';
 import type { AuthzRequest } from '../../src/request/authz-request.js';
-import { createMemoryStore } from '../../src/store/memory/create-memory-store.js';
+import { testCheckDeps } from '../support/test-check-deps.js';
 
 /*
  * The clock skew is one tolerance applied the same on both sides: a credential made by a clock
@@ -24,26 +19,7 @@ const NOW = NOW_MS / 1000;
 const SKEW_S = 30;
 
 describe('signatures.clockSkew (30 s)', () => {
-  const deps: CheckDeps = {
-    resolveKey: createKeyResolver({ cacheSize: 10 }),
-    resolveDirectoryKey: async () => {
-      throw new Error('no directories here');
-    },
-    store: createMemoryStore({ maxAgents: 100, maxEntries: 1000 }),
-    policy: () => DEFAULT_POLICY,
-    window: { maxAgeMs: 300_000, clockSkewMs: SKEW_S * 1000 },
-    signatureLimits: { maxSignatures: 8, maxComponents: 32 },
-    allowTestKeys: false,
-    webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
-    tokens: undefined,
-    onStoreError: 'deny',
-    onStoreDegraded: () => {},
-    clock: () => NOW_MS,
-    onInternalError: (error) => {
-      throw error;
-    },
-    onHistoryError: () => {},
-  };
+  const deps = testCheckDeps(NOW_MS, { window: { maxAgeMs: 300_000, clockSkewMs: SKEW_S * 1000 } });
 
   async function reason(created: number, expires?: number): Promise<string> {
     const headers = signRequest({

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateAgentKey, signRequest } from '../../src/agent/index.js';
-import { webBotAuthSettings } from '../../src/app/web-bot-auth-settings.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import type { Decision } from '../../src/decision/decision.js';
-import { createKeyResolver } from '../../src/keys/resolve-verification-key.js';
 import { runCheck } from '../../src/pipeline/check.js';
 import { type CheckDeps, DEFAULT_CHECK_LIMITS } from '../../src/pipeline/check-deps.js';
-import { DEFAULT_POLICY } from '../../src/policy/load-policy.js';
 import type { AuthzRequest } from '../../src/request/authz-request.js';
-import { createMemoryStore } from '../../src/store/memory/create-memory-store.js';
+import { testCheckDeps } from '../support/test-check-deps.js';
 
 /*
  * Each bound on one request at its edge, over the real pipeline (did:key keys, the memory
@@ -20,28 +16,7 @@ const NOW_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
 const URL_ = 'https://api.example.com/orders';
 
 function deps(overrides: Partial<CheckDeps> = {}): CheckDeps {
-  return {
-    resolveKey: createKeyResolver({ cacheSize: 10 }),
-    resolveDirectoryKey: async () => {
-      throw new Error('no directories here');
-    },
-    store: createMemoryStore({ maxAgents: 100, maxEntries: 1000 }),
-    policy: () => DEFAULT_POLICY,
-    window: { maxAgeMs: 300_000, clockSkewMs: 30_000 },
-    signatureLimits: { maxSignatures: 8, maxComponents: 32 },
-    allowTestKeys: false,
-    webBotAuth: webBotAuthSettings(loadConfig({ env: {}, flags: [] }).webBotAuth),
-    limits: DEFAULT_CHECK_LIMITS,
-    tokens: undefined,
-    onStoreError: 'deny',
-    onStoreDegraded: () => {},
-    clock: () => NOW_MS,
-    onInternalError: (error) => {
-      throw error;
-    },
-    onHistoryError: () => {},
-    ...overrides,
-  };
+  return testCheckDeps(NOW_MS, overrides);
 }
 
 function authzRequest(headers: Record<string, string>, body?: Buffer): AuthzRequest {
