@@ -36,8 +36,18 @@ function recordOracle(
   return JSON.stringify(record).slice(1, -1);
 }
 
-/** Any text, including quotes, backslashes, controls, lone surrogates and non-ASCII. */
-const text = fc.string({ unit: 'binary', maxLength: 40 });
+/**
+ * Any text: quotes, backslashes, controls, non-ASCII, lone surrogates (as UTF-16 code units) —
+ * and as often printable ASCII, which the line quotes without `JSON.stringify` unless it holds a
+ * quote or a backslash.
+ */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: codeUnit, maxLength: 40 }),
+  fc.string({ maxLength: 40 }),
+  fc.stringMatching(/^[\w:/.#-]{0,40}$/),
+);
 const optional = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined });
 
 const identities: fc.Arbitrary<AgentIdentity> = fc.record(
