@@ -2,7 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import type { DirectoryKeyResolver } from '../keys/resolve-directory-key.js';
 import type { KeyResolver } from '../keys/resolve-verification-key.js';
 import type { TokenVerifier } from '../proofs/verified-token.js';
-import { inChildSpan } from '../telemetry/child-span.js';
+import { childSpanRunner } from '../telemetry/child-span.js';
 import type { HotCounter } from '../telemetry/hot-metrics.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
@@ -22,6 +22,7 @@ export function instrumentKeyResolver(resolve: KeyResolver, metrics: Metrics): K
   const byMethod = Object.fromEntries(
     DID_METHODS.map((method) => [method, observer(metrics.keyResolutions, method)]),
   ) as Record<(typeof DID_METHODS)[number], Observer>;
+  const inChildSpan = childSpanRunner();
   return (keyId) => {
     const observe = byMethod[didMethod(keyId)];
     return inChildSpan('agent_authz.resolve_key', (span) => {
@@ -37,6 +38,7 @@ export function instrumentDirectoryResolver(
   metrics: Metrics,
 ): DirectoryKeyResolver {
   const observe = observer(metrics.keyResolutions, 'web_bot_auth');
+  const inChildSpan = childSpanRunner();
   return (origin, thumbprint) =>
     inChildSpan('agent_authz.resolve_key', (span) => {
       span?.setAttribute('agent_authz.key.method', observe.method);
@@ -47,6 +49,7 @@ export function instrumentDirectoryResolver(
 /** Token verification, whose cache returns the same verified object on a hit. */
 export function instrumentTokenVerifier(verify: TokenVerifier, metrics: Metrics): TokenVerifier {
   const observe = observer(metrics.tokenVerifications);
+  const inChildSpan = childSpanRunner();
   return (token, sha256) =>
     inChildSpan('agent_authz.verify_token', (span) =>
       observe(span, verify(token, sha256), (verified) => verified),
@@ -89,7 +92,9 @@ function observer(counter: HotCounter, method?: string): Observer {
 }
 
 function didMethod(keyId: string): (typeof DID_METHODS)[number] {
-  const end = keyId.indexOf(':', 4);
-  const method = keyId.startsWith('did:') && end > 4 ? keyId.slice(4, end) : '';
-  return method === 'key' || method === 'jwk' || method === 'web' ? method : 'other';
+  // Prefix tests rather than slicing the method out: no string is made or looked up per check.
+  if (keyId.startsWith('did:key:')) return 'key';
+  if (keyId.startsWith('did:jwk:')) return 'jwk';
+  if (keyId.startsWith('did:web:')) return 'web';
+  return 'other';
 }

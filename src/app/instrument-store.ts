@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { isPromise, type MaybePromise, StoreCapacityError } from '../store/store.js';
-import { inRecordedSpan, isTracing } from '../telemetry/child-span.js';
+import { inRecordedSpan, isTracerRegistered, isTracing } from '../telemetry/child-span.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
 /**
@@ -10,9 +10,11 @@ import type { Metrics } from '../telemetry/metrics.js';
  */
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   const timed = store.kind !== 'memory';
+  // No tracer provider now, none later (the SDK starts before the engine): no span to ask about.
+  const traced = isTracerRegistered();
   // The wrapper answers as the call does (a pending store keeps its promises), so it keeps the type.
   const op = <F extends (...args: never[]) => unknown>(name: string, call: F): F =>
-    timedCall(name, call as never, metrics, timed) as F;
+    timedCall(name, call as never, metrics, { timed, traced }) as F;
   const { replay, history, revocations, rateLimiter } = store;
   return {
     kind: store.kind,
@@ -50,7 +52,7 @@ function timedCall<A extends unknown[], R>(
   operation: string,
   call: (...args: A) => MaybePromise<R>,
   metrics: Metrics,
-  timed: boolean,
+  { timed, traced }: { readonly timed: boolean; readonly traced: boolean },
 ): (...args: A) => MaybePromise<R> {
   const calls = metrics.storeCalls.cell(operation);
   const errors = metrics.storeErrors.cell(operation);
@@ -83,6 +85,7 @@ function timedCall<A extends unknown[], R>(
     }
     return isPromise(answer) ? pending(answer, start) : answer;
   };
+  if (!traced) return (...args) => measured(args);
   return (...args) =>
     isTracing() ? inRecordedSpan(spanName, async () => measured(args)) : measured(args);
 }

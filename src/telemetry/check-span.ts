@@ -1,7 +1,6 @@
 import {
   type Context,
   context,
-  ProxyTracerProvider,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -12,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { Decision } from '../decision/decision.js';
 import type { AuthzRequest, HeaderFields } from '../request/authz-request.js';
+import { isTracerRegistered } from './child-span.js';
 import { decisionLabel, decisionReason } from './decision-label.js';
 
 const tracer = trace.getTracer('agent-authz');
@@ -108,14 +108,6 @@ function recordDecision(span: Span, decision: Decision): void {
   if (!decision.allowed && decision.reason === 'internal_error') {
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-}
-
-/** What the API's proxy delegates to while no SDK has registered a provider. */
-const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
-
-function isTracerRegistered(): boolean {
-  const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;

@@ -1,4 +1,4 @@
-import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ProxyTracerProvider, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('agent-authz');
 
@@ -34,4 +34,32 @@ export async function inRecordedSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/** `inChildSpan`'s shape, for a stage that may or may not be traced. */
+export type ChildSpanRunner = <T>(
+  name: string,
+  work: (span: Span | undefined) => Promise<T>,
+) => Promise<T>;
+
+/** Runs the work with no span and no context lookup: the stages of a server with no tracer. */
+const bare: ChildSpanRunner = (_name, work) => work(undefined);
+
+/**
+ * How a stage composed now runs its child spans: `inChildSpan` when a tracer provider is
+ * registered (the SDK, or a test's), else bare. Without a provider `isTracing()` can never say
+ * yes, and asking costs a few global and context lookups per stage (a store call, a key
+ * resolution), so the question is settled once, when the engine is composed.
+ */
+export function childSpanRunner(): ChildSpanRunner {
+  return isTracerRegistered() ? inChildSpan : bare;
+}
+
+/** What the API's proxy delegates to while no SDK has registered a provider. */
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** Whether a tracer provider (the SDK's) is registered, so spans can be recorded at all. */
+export function isTracerRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
 }
