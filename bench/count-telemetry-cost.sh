@@ -11,17 +11,21 @@ checks=${2:-5000}
 out=$(mktemp -d)
 sink=""
 trap '[ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$out"' EXIT
+# KEEP_DIR=dir keeps each arm's callgrind window (off.out, default.out, sdk.out) there.
 count() {
-  bash bench/count-window-instructions.sh signed-ed25519 "$warm" "$checks" -- "$@" |
+  local arm=$1
+  shift
+  KEEP_CALLGRIND=${KEEP_DIR:+$KEEP_DIR/$arm.out} \
+    bash bench/count-window-instructions.sh signed-ed25519 "$warm" "$checks" -- "$@" |
     grep -o '[0-9]* per check' | grep -o '^[0-9]*'
 }
-count --telemetry.metrics=false --telemetry.decision-log=off >"$out/off" &
-count >"$out/default" &
+count off --telemetry.metrics=false --telemetry.decision-log=off >"$out/off" &
+count default >"$out/default" &
 wait
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 node dist-bench/bench/otlp-sink.js "$port" >"$out/sink.log" &
 sink=$!
-count "--telemetry.otlp=http://127.0.0.1:$port" >"$out/sdk"
+count sdk "--telemetry.otlp=http://127.0.0.1:$port" >"$out/sdk"
 kill "$sink" && wait "$sink" 2>/dev/null || true
 sink=""
 off=$(cat "$out/off") default=$(cat "$out/default") sdk=$(cat "$out/sdk")

@@ -1,3 +1,5 @@
+import { getPriority } from 'node:os';
+
 /** `NAME N` among a harness's arguments: a positive integer, or `fallback` when absent. */
 export function numberOption(argv: readonly string[], name: string, fallback: number): number {
   const at = argv.indexOf(name);
@@ -16,4 +18,15 @@ export function readFrames(bytes: Buffer): Buffer[] {
     at += 4 + length;
   }
   return frames;
+}
+
+/**
+ * Marks an edge of the measured window for callgrind: `os.getPriority()` enters libuv's
+ * `uv_os_getpriority`, which nothing else in a harness calls, so
+ * `valgrind --tool=callgrind --dump-before=uv_os_getpriority` writes the count so far at each
+ * edge and part 2 of the output holds exactly the measured work
+ * (bench/count-window-instructions.sh).
+ */
+export function markWindowEdge(): void {
+  getPriority();
 }

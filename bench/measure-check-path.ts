@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { encodeCheckRequest } from '../src/transport/grpc/check-codec.js';
 import type { CheckRequestMessage } from '../src/transport/grpc/check-messages.js';
 import { openCheckPath } from './check-path-harness.js';
-import { numberOption } from './harness-options.js';
+import { markWindowEdge, numberOption } from './harness-options.js';
 import { prepareRequests, type RequestKind } from './make-requests.js';
 import { setUpSharedMaterial } from './shared-material.js';
 
@@ -70,16 +69,6 @@ async function measure(argv: readonly string[]): Promise<void> {
     process.stderr.write(`${path.denied()} checks were denied\n`);
     process.exit(1);
   }
-}
-
-/**
- * Marks the start and the end of the measured checks for callgrind: `os.getPriority()` enters
- * libuv's `uv_os_getpriority`, which nothing else in the run calls, so
- * `valgrind --tool=callgrind --dump-before=uv_os_getpriority` writes the count so far at each
- * edge and part 2 of the output holds exactly the measured checks (bench/count-window-instructions.sh).
- */
-function markWindowEdge(): void {
-  getPriority();
 }
 
 function isOption(arg: string): boolean {

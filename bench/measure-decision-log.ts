@@ -6,12 +6,12 @@
  *   HARNESS=measure-decision-log bash bench/count-window-instructions.sh line 2000 20000
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { getPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Decision } from '../src/decision/decision.js';
 import type { AuthzRequest } from '../src/request/authz-request.js';
 import { createDecisionLog } from '../src/telemetry/decision-log.js';
-import { numberOption } from './harness-options.js';
+import { markWindowEdge, numberOption } from './harness-options.js';
 
 const argv = process.argv.slice(2);
 const warm = numberOption(argv, '--warm', 2000);
@@ -66,9 +66,9 @@ async function write(from: number, to: number): Promise<void> {
 }
 
 await write(0, warm);
-getPriority();
+markWindowEdge();
 await write(warm, warm + lines);
-getPriority();
+markWindowEdge();
 await log.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${lines} decision lines after ${warm}\n`);

@@ -33,7 +33,7 @@ import { createSteadyClock } from '../src/lib/steady-clock.js';
 import type { CheckEngine } from '../src/transport/grpc/answer-check.js';
 import { startGrpcTransport } from '../src/transport/grpc/grpc-server.js';
 import { answerConstantOk } from './answer-constant-ok.js';
-import { numberOption } from './harness-options.js';
+import { markWindowEdge, numberOption } from './harness-options.js';
 import { runServerPathClient } from './server-path-client.js';
 
 type ServerKind = 'native' | 'grpc-js' | 'floor';
@@ -74,9 +74,11 @@ async function measure(argv: readonly string[]): Promise<void> {
   );
   client.stdin.write(`${listener.port} ${inFlight} ${server === 'floor' ? 'any' : 'ok'}\n`);
   await lines.next('warm');
+  markWindowEdge();
   const cpuBefore = process.cpuUsage();
   const outcome = await lines.next('done');
   const cpu = process.cpuUsage(cpuBefore);
+  markWindowEdge();
   await listener.close();
   await composed.close();
   client.stdin.end();
