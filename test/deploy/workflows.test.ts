@@ -65,7 +65,7 @@ describe('the release workflow', () => {
 
   it('checks the tag, the image pins and .ci/run before anything is built or published', () => {
     expect(runs(verify)).toMatch(/node scripts\/check-release\.mjs .*"\$GITHUB_REF_NAME"/);
-    expect(runs(verify)).toMatch(/bash \.ci\/run/);
+    expect(runs(verify)).toMatch(/sha256sum --check[\s\S]*bash \.ci\/run/);
     expect([image.needs, npm.needs, publish.needs]).toEqual(['verify', 'image', ['image', 'npm']]);
   });
 
