@@ -4,7 +4,9 @@
 # user.
 ARG NODE_IMAGE=node:20.19.5-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+# The compiled JavaScript is the same on every architecture: a multi-arch build compiles it once,
+# natively, and only the stages below run per target platform.
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` builds, and the sources are not copied yet.

@@ -1,77 +1,60 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { parsePolicy } from '../../src/policy/load-policy.js';
-import { checkProviders } from './mesh-config-providers.js';
-import {
-  declaredProviders,
-  type Manifest,
-  undeclaredProviders,
-  validateManifest,
-} from './validate-manifests.js';
+import { installedConfig } from './check-istio-provider.js';
+import { admittedPorts } from './network-policy-ports.js';
+import { find, render, renderComposed } from './render-kustomization.js';
+import { type Manifest, validateManifest } from './validate-manifests.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests reach into parsed YAML and break it on purpose
 type Yaml = any;
 
-/**
- * `kubectl kustomize` renders offline. Where kubectl is missing, the listed resources and the
- * generated ConfigMap are read directly (no patches, no namespace rewriting).
- */
-function render(dir: string): Manifest[] {
-  try {
-    const text = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-    return parseAllDocuments(text).map((document) => document.toJSON() as Manifest);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return readKustomization(dir);
-  }
-}
-
-function readKustomization(dir: string): Manifest[] {
-  const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
-    resources?: string[];
-    configMapGenerator?: Array<{ name: string; files: string[] }>;
-  };
-  const manifests = (kustomization.resources ?? []).flatMap((resource) =>
-    resource.endsWith('.yaml')
-      ? parseAllDocuments(readFileSync(join(dir, resource), 'utf8')).map(
-          (document) => document.toJSON() as Manifest,
-        )
-      : readKustomization(join(dir, resource)),
-  );
-  for (const generator of kustomization.configMapGenerator ?? []) {
-    const data = Object.fromEntries(
-      generator.files.map((file) => [file, readFileSync(join(dir, file), 'utf8')]),
-    );
-    manifests.push({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: generator.name },
-      data,
-    });
-  }
-  return manifests;
-}
-
-const find = (manifests: Manifest[], kind: string, name = 'agent-authz') =>
-  manifests.find((m) => m.kind === kind && m.metadata?.name === name)!;
 const copy = <T>(value: T): T => structuredClone(value);
-const meshConfig = parse(readFileSync('deploy/istio/mesh-config.yaml', 'utf8')) as Manifest;
 
-describe.each(['deploy/kubernetes', 'deploy/redis', 'deploy/istio'])(
-  'the kustomization %s',
-  (dir) => {
-    it('renders manifests that are valid against the Kubernetes and Istio schemas', () => {
-      const manifests = render(dir);
-      expect(manifests.length).toBeGreaterThanOrEqual(6);
+/** Every kustomization in deploy/, each rendered as `kubectl apply -k` would apply it. */
+const KUSTOMIZATIONS = readdirSync('deploy', { recursive: true })
+  .map(String)
+  .filter((path) => path.endsWith('kustomization.yaml') && !path.startsWith('components'))
+  .map((path) => join('deploy', dirname(path)))
+  .sort();
+
+describe('the kustomizations', () => {
+  it('are the base, Redis, Istio, Istio with Redis, and the Istio example', () => {
+    expect(KUSTOMIZATIONS).toEqual([
+      'deploy/examples/istio',
+      'deploy/istio',
+      'deploy/istio-redis',
+      'deploy/kubernetes',
+      'deploy/redis',
+    ]);
+  });
+
+  it.each(KUSTOMIZATIONS)('%s renders objects valid against their schemas', (dir) => {
+    const manifests = render(dir);
+    expect(manifests.length).toBeGreaterThanOrEqual(6);
+    expect(manifests.flatMap(validateManifest)).toEqual([]);
+  });
+
+  it.each([['deploy/kubernetes'], ['deploy/istio-redis']])(
+    '%s with the optional ServiceMonitor renders objects valid against their schemas',
+    (dir) => {
+      const manifests = renderComposed('agent-authz', [dir], ['deploy/components/service-monitor']);
+      expect(find(manifests, 'ServiceMonitor').spec).toMatchObject({
+        endpoints: [{ port: 'admin', path: '/metrics' }],
+      });
+      expect(find(manifests, 'Service', 'agent-authz-admin').spec).toMatchObject({
+        clusterIP: 'None',
+      });
       expect(manifests.flatMap(validateManifest)).toEqual([]);
-    });
-  },
-);
+      const broken = copy(find(manifests, 'ServiceMonitor')) as Yaml;
+      broken.spec.endpoints = 'admin';
+      expect(validateManifest(broken)).toHaveLength(1);
+    },
+  );
+});
 
 describe('the agent-authz Deployment', () => {
   const manifests = render('deploy/kubernetes');
@@ -140,55 +123,56 @@ describe('the agent-authz Deployment', () => {
   });
 });
 
-describe('Istio', () => {
-  const manifests = render('deploy/istio');
-  const policy = find(manifests, 'AuthorizationPolicy');
+describe('the admin API in the cluster', () => {
+  const manifests = render('deploy/kubernetes');
+  const template = (find(manifests, 'Deployment') as Yaml).spec.template;
 
-  it('declares the gRPC and HTTP providers in meshConfig, valid against the IstioOperator schema', () => {
-    expect(validateManifest(meshConfig)).toEqual([]);
-    expect(checkProviders(meshConfig)).toEqual([]);
-    expect(declaredProviders(meshConfig)).toEqual(['agent-authz-grpc', 'agent-authz-http']);
+  it('listens on the pod IP only, not on every address', () => {
+    expect(installedConfig(manifests).listen.admin).toBe('10.0.0.7:9193');
   });
 
-  it('has a CUSTOM AuthorizationPolicy naming a declared provider', () => {
-    expect(policy.spec).toMatchObject({ action: 'CUSTOM', provider: { name: 'agent-authz-grpc' } });
-    expect(undeclaredProviders(manifests, declaredProviders(meshConfig))).toEqual([]);
+  it('is announced to Prometheus by scrape annotations', () => {
+    expect(template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9193',
+      'prometheus.io/path': '/metrics',
+    });
   });
 
-  it('reports a policy naming a provider the mesh does not declare', () => {
-    const renamed = copy(policy) as Manifest & { spec: { provider: { name: string } } };
-    renamed.spec.provider.name = 'agent-authz';
-    expect(undeclaredProviders([renamed], declaredProviders(meshConfig))).toEqual(['agent-authz']);
+  it('is not exposed by the Service', () => {
+    const ports = (find(manifests, 'Service') as Yaml).spec.ports.map((p: Yaml) => p.port);
+    expect(ports).toEqual([9191, 9192]);
+  });
+});
+
+describe.each(['deploy/kubernetes', 'deploy/redis', 'deploy/istio', 'deploy/istio-redis'])(
+  'the NetworkPolicy of %s',
+  (dir) => {
+    const policy = find(render(dir), 'NetworkPolicy');
+
+    it('admits the admin port only from the scrape namespace, and otherwise only the check ports', () => {
+      // The kubelet's probes come from the node, which a NetworkPolicy always admits.
+      expect(admittedPorts(policy)).toEqual([
+        { port: 9191, from: 'any namespace' },
+        { port: 9192, from: 'any namespace' },
+        { port: 9193, from: 'namespace monitoring' },
+      ]);
+    });
+  },
+);
+
+describe('the NetworkPolicy check', () => {
+  const policy = find(render('deploy/kubernetes'), 'NetworkPolicy') as Yaml;
+
+  it('sees the admin port opened to everyone', () => {
+    const open = copy(policy);
+    open.spec.ingress[0].ports.push({ port: 9193, protocol: 'TCP' });
+    expect(admittedPorts(open)).toContainEqual({ port: 9193, from: 'any namespace' });
   });
 
-  it('fails validation for an AuthorizationPolicy with an unknown action', () => {
-    const broken = copy(policy) as Manifest & { spec: { action: string } };
-    broken.spec.action = 'CUSTOMISED';
-    expect(validateManifest(broken)).toHaveLength(1);
-  });
-
-  it.each([
-    [
-      'a port given as text',
-      (p: Yaml) => {
-        p[0].envoyExtAuthzGrpc.port = 'grpc';
-      },
-    ],
-    [
-      'a misspelt field',
-      (p: Yaml) => {
-        p[1].envoyExtAuthzHttp.headersToUpstreamOnAllowed = [];
-      },
-    ],
-    [
-      'a provider of no known kind',
-      (p: Yaml) => {
-        p[0] = { name: 'x', envoyExtAuthz: {} };
-      },
-    ],
-  ])('reports a provider with %s', (_name, breakIt) => {
-    const broken = copy(meshConfig) as Yaml;
-    breakIt(broken.spec.meshConfig.extensionProviders);
-    expect(checkProviders(broken).length).toBeGreaterThan(0);
+  it('sees a rule without ports as admitting every port', () => {
+    const open = copy(policy);
+    delete open.spec.ingress[1].ports;
+    expect(admittedPorts(open)).toContainEqual({ port: 'every', from: 'namespace monitoring' });
   });
 });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The IstioOperator schema leaves `meshConfig` open, so the ext_authz provider entries are
- * checked here, strictly, against the fields Istio's MeshConfig.ExtensionProvider documents for
- * `envoyExtAuthzGrpc` and `envoyExtAuthzHttp` (unknown fields rejected).
+ * Mesh config is not a Kubernetes object (it is the `mesh` text of the `istio` ConfigMap, or Helm
+ * values, or an open field of the IstioOperator schema), so the ext_authz provider entries are
+ * checked here, strictly, against the fields of Istio's MeshConfig.ExtensionProvider
+ * (`EnvoyExternalAuthorizationGrpcProvider`, `…HttpProvider`; unknown fields rejected).
  */
 const duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/);
 const port = z.int().min(1).max(65_535);
@@ -23,7 +24,7 @@ const shared = {
 };
 const headerList = z.array(z.string().min(1)).optional();
 
-const providerSchema = z.union([
+export const providerSchema = z.union([
   z.strictObject({ name: z.string().min(1), envoyExtAuthzGrpc: z.strictObject(shared) }),
   z.strictObject({
     name: z.string().min(1),
@@ -39,10 +40,11 @@ const providerSchema = z.union([
   }),
 ]);
 
-/** Problems with the ext_authz providers of an IstioOperator's meshConfig. */
-export function checkProviders(operator: Record<string, unknown>): string[] {
-  const spec = operator.spec as { meshConfig?: { extensionProviders?: unknown[] } } | undefined;
-  return (spec?.meshConfig?.extensionProviders ?? []).flatMap((provider, index) => {
+export type Provider = z.infer<typeof providerSchema>;
+
+/** Problems with a list of ext_authz extension providers, each with its index and field. */
+export function checkProviders(providers: readonly unknown[]): string[] {
+  return providers.flatMap((provider, index) => {
     const result = providerSchema.safeParse(provider);
     return result.success
       ? []

@@ -42,10 +42,11 @@ describe.each(FILES)('the Envoy bootstrap %s', (file) => {
     expect(validate(load(file))).toEqual([]);
   });
 
-  it('configures ext_authz to fail closed, with a bounded body, raw headers and checked mutations', () => {
+  it('configures ext_authz to fail closed with a retryable 503, a bounded body, raw headers and checked mutations', () => {
     expect(extAuthz(load(file))).toMatchObject({
       transport_api_version: 'V3',
       failure_mode_allow: false,
+      status_on_error: { code: 'ServiceUnavailable' },
       include_peer_certificate: true,
       encode_raw_headers: true,
       validate_mutations: true,

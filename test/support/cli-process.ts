@@ -50,13 +50,14 @@ export const FREE_PORTS = [
 
 /**
  * Starts `agent-authz serve` on a free loopback port (port 0, read back from its "listening"
- * log line) and resolves once it is listening.
+ * log line) and resolves once it is listening. `bin` runs another copy of the binary (an
+ * installed package's) instead of this checkout's.
  */
 export async function startServerProcess(
   args: readonly string[] = [],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...FREE_PORTS, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? BIN, 'serve', ...FREE_PORTS, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

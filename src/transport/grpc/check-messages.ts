@@ -58,9 +58,20 @@ export interface HeaderValueOptionMessage {
   append_action: 'OVERWRITE_IF_EXISTS_OR_ADD';
 }
 
+export interface DeniedHttpResponseMessage {
+  status: { code: number };
+  headers: HeaderValueOptionMessage[];
+  body: string;
+}
+
 export interface CheckResponseMessage {
   status: { code: number; message?: string };
   ok_response?: { headers: HeaderValueOptionMessage[]; headers_to_remove: string[] };
-  denied_response?: { status: { code: number }; headers: HeaderValueOptionMessage[]; body: string };
+  denied_response?: DeniedHttpResponseMessage;
+  /**
+   * CheckResponse.error_response (field 5, Envoy 1.37+): the same answer, marked as the
+   * authorizer's own failure. Encoded after denied_response, in the same oneof (see the encoder).
+   */
+  error_response?: DeniedHttpResponseMessage;
   dynamic_metadata: StructMessage;
 }

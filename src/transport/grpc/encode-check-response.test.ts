@@ -18,9 +18,12 @@ function protobufjsEncoding(message: CheckResponseMessage): Uint8Array {
   writer.uint32(key(1, 0)).int32(message.status.code);
   if (message.status.message) writer.uint32(key(2, 2)).string(message.status.message);
   writer.ldelim();
-  const denied = message.denied_response;
-  if (denied !== undefined) {
-    writer.uint32(key(2, 2)).fork();
+  for (const [field, denied] of [
+    [2, message.denied_response],
+    [5, message.error_response],
+  ] as const) {
+    if (denied === undefined) continue;
+    writer.uint32(key(field, 2)).fork();
     writer.uint32(key(1, 2)).fork().uint32(key(1, 0)).int32(denied.status.code).ldelim();
     for (const option of denied.headers) writeHeaderOption(writer, option);
     if (denied.body) writer.uint32(key(3, 2)).string(denied.body);
@@ -92,6 +95,11 @@ const { struct } = fc.letrec<{ struct: StructMessage; value: StructValue }>((tie
     tie('struct').map((structValue) => ({ structValue: structValue as StructMessage })),
   ),
 }));
+const denied = fc.record({
+  status: fc.record({ code: fc.integer({ min: 0, max: 600 }) }),
+  headers: fc.array(header, { maxLength: 4 }),
+  body: text,
+});
 const response = fc.oneof(
   fc.record({
     status: fc.record({ code: fc.constant(0) }),
@@ -103,13 +111,17 @@ const response = fc.oneof(
   }),
   fc.record({
     status: fc.record({ code: fc.integer(), message: text }),
-    denied_response: fc.record({
-      status: fc.record({ code: fc.integer({ min: 0, max: 600 }) }),
-      headers: fc.array(header, { maxLength: 4 }),
-      body: text,
-    }),
+    denied_response: denied,
     dynamic_metadata: struct,
   }),
+  // An authorizer failure: the same answer as denied_response and as error_response.
+  fc
+    .record({
+      status: fc.record({ code: fc.constant(14), message: text }),
+      denied_response: denied,
+      dynamic_metadata: struct,
+    })
+    .map((message) => ({ ...message, error_response: message.denied_response })),
 ) as fc.Arbitrary<CheckResponseMessage>;
 
 describe('encodeCheckResponse', () => {

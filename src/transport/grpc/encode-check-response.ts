@@ -1,5 +1,6 @@
 import type {
   CheckResponseMessage,
+  DeniedHttpResponseMessage,
   HeaderValueOptionMessage,
   StructMessage,
   StructValue,
@@ -46,23 +47,11 @@ function writeCheckResponse(writer: WireWriter, message: CheckResponseMessage): 
     writer.string(message.status.message);
   }
   writer.end(status);
-  const denied = message.denied_response;
-  if (denied !== undefined) {
-    // 2: DeniedHttpResponse {1: HttpStatus {1: code}, 2: headers, 3: body}
-    writer.tag(2, WireType.LEN);
-    const response = writer.begin();
-    writer.tag(1, WireType.LEN);
-    const httpStatus = writer.begin();
-    writer.tag(1, WireType.VARINT);
-    writer.int32(denied.status.code);
-    writer.end(httpStatus);
-    for (const option of denied.headers) writeHeaderOption(writer, option);
-    if (denied.body) {
-      writer.tag(3, WireType.LEN);
-      writer.string(denied.body);
-    }
-    writer.end(response);
-  }
+  if (message.denied_response !== undefined) writeDenied(writer, 2, message.denied_response);
+  // 5: error_response, in the http_response oneof with 2. A protobuf parser keeps the last member
+  // of a oneof it reads, so Envoy 1.37+ takes error_response while an older Envoy, which does not
+  // know field 5, skips it and keeps denied_response.
+  if (message.error_response !== undefined) writeDenied(writer, 5, message.error_response);
   const ok = message.ok_response;
   if (ok !== undefined) {
     // 3: OkHttpResponse {2: headers, 5: headers_to_remove}
@@ -80,6 +69,23 @@ function writeCheckResponse(writer: WireWriter, message: CheckResponseMessage): 
   const metadata = writer.begin();
   writeStructFields(writer, message.dynamic_metadata);
   writer.end(metadata);
+}
+
+/** DeniedHttpResponse {1: HttpStatus {1: code}, 2: headers, 3: body} as field `field`. */
+function writeDenied(writer: WireWriter, field: number, denied: DeniedHttpResponseMessage): void {
+  writer.tag(field, WireType.LEN);
+  const response = writer.begin();
+  writer.tag(1, WireType.LEN);
+  const httpStatus = writer.begin();
+  writer.tag(1, WireType.VARINT);
+  writer.int32(denied.status.code);
+  writer.end(httpStatus);
+  for (const option of denied.headers) writeHeaderOption(writer, option);
+  if (denied.body) {
+    writer.tag(3, WireType.LEN);
+    writer.string(denied.body);
+  }
+  writer.end(response);
 }
 
 /** Field 2, HeaderValueOption {1: HeaderValue {1: key, 2: value}, 3: append_action}. */

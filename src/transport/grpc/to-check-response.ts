@@ -37,13 +37,18 @@ export function toCheckResponse(
     };
   }
   const response = denialResponse(decision, traceId);
+  const grpcCode = REASON_RESPONSES[decision.reason].grpcCode;
+  const denied = {
+    status: { code: response.httpStatus },
+    headers: toHeaderOptions(response.headers),
+    body: response.body,
+  };
   return {
-    status: { code: REASON_RESPONSES[decision.reason].grpcCode, message: decision.reason },
-    denied_response: {
-      status: { code: response.httpStatus },
-      headers: toHeaderOptions(response.headers),
-      body: response.body,
-    },
+    status: { code: grpcCode, message: decision.reason },
+    denied_response: denied,
+    // The authorizer could not decide (store, overload, deadline, internal failure): Envoy 1.37+
+    // counts it as ext_authz_error and applies failure_mode_allow to it, not as a denial.
+    ...(grpcCode === GrpcCode.UNAVAILABLE ? { error_response: denied } : {}),
     dynamic_metadata,
   };
 }
