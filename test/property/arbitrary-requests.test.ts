@@ -106,6 +106,7 @@ function requestOf(
 ): AuthzRequest {
   return {
     method: parts.method.toUpperCase(),
+    receivedMethod: parts.method,
     scheme: parts.scheme,
     authority: parts.authority,
     path: parts.path,
@@ -177,6 +178,7 @@ describe('the engine, asked about arbitrary requests', () => {
       const input = serializeDictionary({ sig1: [components, params] } as never);
       const request: AuthzRequest = {
         method: 'GET',
+        receivedMethod: 'GET',
         scheme: 'https',
         authority: 'api.example.com',
         path: '/orders',
