@@ -131,6 +131,7 @@ function toComponents(label: string, items: SfItem[], limits: SignatureLimits): 
  * `key=1.0` has no one meaning, so it is refused rather than read one way.
  */
 function checkComponentParams(label: string, params: SfParameters): void {
+  if (params.size === 0) return;
   for (const [key, value] of params) {
     if (!isComponentParam(key)) {
       throw malformed(`Signature-Input "${label}" has a component parameter that is not supported`);
