@@ -45,7 +45,8 @@ const HEX_PAIR = /^[0-9a-f]{2}$/;
  * returns the same values (Token, DisplayString, Date, ArrayBuffer included) except that a
  * Decimal is a `Decimal` — a property test holds it to that — without the library's regular
  * expression per character and string building per character, which cost more than the rest of
- * a signature check's parsing. With `strict`, a parameter key given twice is refused.
+ * a signature check's parsing. With `strict`, a dictionary key or a parameter key given twice is
+ * refused (see ReadOptions).
  */
 export class Reader {
   pos = 0;
