@@ -179,6 +179,15 @@ export const configSchema = z
         'must not be shorter than resolver.maxWait',
       );
     }
+    // A key document still arriving is answered key_pending, not deadline_exceeded.
+    if (config.resolver.maxWait >= config.limits.checkTimeout) {
+      mustBeBelow(
+        ['resolver', 'maxWait'],
+        ['limits', 'checkTimeout'],
+        'must be shorter than limits.checkTimeout',
+        'must be longer than resolver.maxWait',
+      );
+    }
     if (config.resolver.cacheBytes < 4 * config.resolver.maxBytes) {
       mustBeBelow(
         ['resolver', 'maxBytes'],
@@ -275,7 +284,7 @@ function resolverSchema() {
       maxWait: durationSchema
         .prefault('100ms')
         .describe(
-          'longest a check waits for a fetch; the fetch goes on up to `timeout` and fills the cache',
+          'longest a check waits for a key document or issuer JWKS, below limits.checkTimeout; then it is denied `key_pending` (503, Retry-After) while the fetch goes on up to its timeout and fills the cache',
         ),
       maxBytes: z
         .int()

@@ -412,6 +412,18 @@ describe('the resolver section', () => {
     );
   });
 
+  it('refuses a resolver.maxWait not shorter than limits.checkTimeout, naming both', () => {
+    expect(loadError({ flags: ['--resolver.max-wait=140ms'] }).message).toContain(
+      'option --resolver.max-wait: resolver.maxWait: must be shorter than limits.checkTimeout (limits.checkTimeout from default)',
+    );
+    expect(loadError({ flags: ['--limits.check-timeout=100ms'] }).message).toContain(
+      'option --limits.check-timeout: limits.checkTimeout: must be longer than resolver.maxWait (resolver.maxWait is the default)',
+    );
+    expect(loadConfig({ env: {}, flags: ['--limits.check-timeout=101ms'] }).resolver.maxWait).toBe(
+      100,
+    );
+  });
+
   it('refuses a cache budget that could not hold four of the largest documents', () => {
     expect(loadError({ flags: ['--resolver.cache-bytes=200000'] }).message).toContain(
       'resolver.cacheBytes: must be at least four times resolver.maxBytes',

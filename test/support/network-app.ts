@@ -9,7 +9,9 @@ export function networkFlags(host: DocumentHost, extra: string[] = []): string[]
     '--resolver.allow-private-networks=true',
     `--resolver.ca-file=${host.caFile}`,
     // Generous: these tests are about caching, not about slow origins (see slow-origin tests).
+    // resolver.maxWait must stay below limits.checkTimeout.
     '--resolver.max-wait=2s',
+    '--limits.check-timeout=10s',
     ...extra,
   ];
 }

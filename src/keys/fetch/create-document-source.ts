@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { freshnessMs, type TtlBounds } from './cache-freshness.js';
 import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
 import { type FetchCounters, FetchFailure, isTransientFailure } from './fetch-outcomes.js';
+import { waitForFetch } from './wait-for-fetch.js';
 
 /** A parsed document and how long it may be used without asking the origin again. */
 export interface CachedDocument<T> {
@@ -14,7 +15,10 @@ export interface CachedDocument<T> {
 }
 
 export interface DocumentSource<T> {
-  /** The cached document, or one fetched now (waiting at most `maxWaitMs`). */
+  /**
+   * The cached document, or one fetched now: waiting at most `maxWaitMs`, then `key_pending`
+   * while the fetch goes on and fills the cache.
+   */
   get(url: URL): Promise<CachedDocument<T>>;
   /**
    * Fetches again unless the cached copy is younger than `cacheTtl.min` (a caller presenting an
@@ -71,7 +75,8 @@ type Entry<T> =
  * least recently used entries go first): positive entries fresh for the origin's
  * Cache-Control within `cacheTtl`, then served stale for up to `maxStale` while one background
  * refresh runs; failures remembered for `negativeTtl`; one fetch per URL at a time however many
- * checks ask; and a check never waits for the network longer than `maxWait`.
+ * checks ask; and a check never waits for the network longer than `maxWait` (then it is
+ * answered `key_pending`, retryable, and the fetch goes on).
  */
 export function createDocumentSource<T>(options: DocumentSourceOptions<T>): DocumentSource<T> {
   const { clock, counters } = options;
@@ -165,21 +170,10 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
     }
   };
 
-  const withinWait = <R>(promise: Promise<R>): Promise<R> => {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        counters.wait_exceeded += 1;
-        reject(
-          new AuthzError(
-            'key_unresolvable',
-            'the key document did not arrive within resolver.maxWait',
-          ),
-        );
-      }, options.maxWaitMs);
+  const withinWait = <R>(promise: Promise<R>): Promise<R> =>
+    waitForFetch(promise, options.maxWaitMs, 'the key document', () => {
+      counters.wait_exceeded += 1;
     });
-    return Promise.race([promise, waited]).finally(() => clearTimeout(timer));
-  };
 
   return {
     get: async (url) => {
