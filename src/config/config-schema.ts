@@ -341,11 +341,21 @@ function resolverSchema() {
         .max(1000)
         .prefault(4)
         .describe(
-          'fetches in flight to one host name at once, so one slow host cannot take them all',
+          'fetches in flight to one origin (scheme, host, port) at once, so one slow origin cannot take them all',
+        ),
+      maxConcurrentFetchesPerClient: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(4)
+        .describe(
+          'fetches one client (its source principal, else its address; an IPv6 one by its /64) may have in flight, so one client naming many origins cannot take the slots other clients need',
         ),
       hostCooldown: durationSchema
         .prefault('10s')
-        .describe('after a host timed out or could not be reached, how long it is not contacted'),
+        .describe(
+          'after an origin (scheme, host, port) timed out or could not be reached, how long it is not contacted',
+        ),
       caFile: z
         .string()
         .prefault('')

@@ -385,6 +385,7 @@ describe('the resolver section', () => {
       negativeTtl: 30_000,
       maxConcurrentFetches: 16,
       maxConcurrentFetchesPerHost: 4,
+      maxConcurrentFetchesPerClient: 4,
       hostCooldown: 10_000,
       caFile: '',
     });

@@ -16,15 +16,16 @@ export interface CachedDocument<T> {
 
 export interface DocumentSource<T> {
   /**
-   * The cached document, or one fetched now: waiting at most `maxWaitMs`, then `key_pending`
+   * The cached document, or one fetched now (charged to `client`, see fetch-requester.ts):
+   * waiting at most `maxWaitMs`, then `key_pending`
    * while the fetch goes on and fills the cache.
    */
-  get(url: URL): Promise<CachedDocument<T>>;
+  get(url: URL, client?: string): Promise<CachedDocument<T>>;
   /**
    * Fetches again unless the cached copy is younger than `cacheTtl.min` (a caller presenting an
    * unknown key may mean the key was just rotated; the cool-down stops that forcing fetches).
    */
-  refresh(url: URL): Promise<CachedDocument<T>>;
+  refresh(url: URL, client?: string): Promise<CachedDocument<T>>;
   /** What the cache holds now, in its own accounting (at most `cacheBytes`). */
   cachedBytes(): number;
 }
@@ -89,20 +90,21 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   const inflight = new Map<string, Promise<Entry<T> & { kind: 'document' }>>();
   const neverEvict = options.failuresNeverEvict === true;
 
-  const load = (url: URL) => {
+  /** One fetch per URL at a time; the client whose check starts it holds its slot. */
+  const load = (url: URL, client: string | undefined) => {
     const running = inflight.get(url.href);
     if (running !== undefined) {
       counters.coalesced += 1;
       return running;
     }
-    const started = fetchEntry(url).finally(() => inflight.delete(url.href));
+    const started = fetchEntry(url, client).finally(() => inflight.delete(url.href));
     inflight.set(url.href, started);
     return started;
   };
 
-  const fetchEntry = async (url: URL) => {
+  const fetchEntry = async (url: URL, client: string | undefined) => {
     try {
-      const document = await options.fetch(url, options.mediaTypes);
+      const document = await options.fetch(url, options.mediaTypes, client);
       const value = parseDocument(document, url);
       const now = clock();
       const freshUntilMs = now + freshnessMs(document.cacheControl, options.cacheTtl);
@@ -156,14 +158,19 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   };
 
   /** Past maxStale: a refetch first; if it fails and failures never evict, the old copy. */
-  const revalidate = async (url: URL, entry: Entry<T> & { kind: 'document' }, now: number) => {
-    if (!neverEvict) return withinWait(load(url));
+  const revalidate = async (
+    url: URL,
+    client: string | undefined,
+    entry: Entry<T> & { kind: 'document' },
+    now: number,
+  ) => {
+    if (!neverEvict) return withinWait(load(url, client));
     if (now < entry.retryAfterMs) {
       counters.stale_hit += 1;
       return entry;
     }
     try {
-      return await withinWait(load(url));
+      return await withinWait(load(url, client));
     } catch {
       counters.stale_hit += 1;
       return entry;
@@ -176,14 +183,14 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
     });
 
   return {
-    get: async (url) => {
+    get: async (url, client) => {
       const entry = cache.get(url.href);
       const now = clock();
       if (entry?.kind === 'document' && now < entry.staleUntilMs) {
         if (now < entry.freshUntilMs) counters.fresh_hit += 1;
         else {
           counters.stale_hit += 1;
-          if (now >= entry.retryAfterMs) load(url).catch(() => {});
+          if (now >= entry.retryAfterMs) load(url, client).catch(() => {});
         }
         return entry;
       }
@@ -191,14 +198,14 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
         counters.negative_hit += 1;
         throw entry.error;
       }
-      if (entry?.kind === 'document') return revalidate(url, entry, now);
-      return withinWait(load(url));
+      if (entry?.kind === 'document') return revalidate(url, client, entry, now);
+      return withinWait(load(url, client));
     },
-    refresh: async (url) => {
+    refresh: async (url, client) => {
       const entry = cache.get(url.href);
       const coolingDown =
         entry?.kind === 'document' && clock() < entry.fetchedAtMs + options.cacheTtl.minMs;
-      return coolingDown ? entry : withinWait(load(url));
+      return coolingDown ? entry : withinWait(load(url, client));
     },
     cachedBytes: () => cache.calculatedSize,
   };
