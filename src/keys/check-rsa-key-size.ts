@@ -7,7 +7,7 @@ export const MIN_RSA_MODULUS_BITS = 2048;
 export const MAX_RSA_MODULUS_BITS = 4096;
 /**
  * The largest public exponent accepted: a verify costs one modular squaring per exponent bit,
- * so a caller-chosen 3064-bit exponent costs as much as ~180 verifies with e = 65537. Every
+ * so a caller-chosen 3064-bit exponent costs over a hundred verifies with e = 65537. Every
  * signer uses 65537 (FIPS 186-5 §A.1.1 requires 2^16 < e < 2^256; RFC 8017 allows small e ≥ 3).
  */
 export const MAX_RSA_EXPONENT_BITS = 32;

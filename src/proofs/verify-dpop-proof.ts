@@ -48,7 +48,7 @@ const UTF8 = new TextDecoder();
  * signature work: a JWT typed dpop+jwt, an accepted asymmetric alg, a public embedded jwk (an
  * RSA one within the size caps of check-rsa-key-size.ts). Returns the header with the RFC 7638
  * thumbprint of its key, which the caller compares with the token's `cnf.jkt` before it pays
- * for the signature (verifyDpopProof). Remembered per encoded header in `proofKeys`; a proof
+ * for the signature (verifyCheckedDpopProof). Remembered per encoded header in `proofKeys`; a proof
  * that is not three strict base64url parts (which cannot verify) is checked without the cache.
  */
 export function checkDpopProofHeader(proof: string, proofKeys: ProofKeys): CheckedProofHeader {
@@ -63,7 +63,7 @@ export function checkDpopProofHeader(proof: string, proofKeys: ProofKeys): Check
 
 /**
  * RFC 9449 §4.3, steps 2–9, 11 and 12: typ, alg, a public embedded jwk, the signature, htm, htu,
- * iat, jti and ath, in that order. Replay of `jti` and the `cnf.jkt` binding are checked by the
+ * ath, jti and iat, in that order. Replay of `jti` and the `cnf.jkt` binding are checked by the
  * caller. Server-provided nonces (step 10) are not used. `proofKeys` remembers each header's
  * checks and imports its embedded jwk (see cache-proof-keys.ts: once per header). The token
  * profile runs the same steps split in two, with the token and its binding between them.
@@ -82,7 +82,7 @@ export async function verifyDpopProof(
 /**
  * RFC 9449 §4.3 steps 6, 8, 9, 11 and 12 for a proof whose header passed checkDpopProofHeader
  * (`checked`): the signature by the embedded key (imported once per header by `proofKeys`),
- * htm, htu, iat, jti and ath.
+ * htm, htu, ath, jti and iat.
  */
 export async function verifyCheckedDpopProof(
   proof: string,
