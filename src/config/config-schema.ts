@@ -179,6 +179,15 @@ export const configSchema = z
         'must not be shorter than resolver.maxWait',
       );
     }
+    // A key document still arriving is answered key_pending, not deadline_exceeded.
+    if (config.resolver.maxWait >= config.limits.checkTimeout) {
+      mustBeBelow(
+        ['resolver', 'maxWait'],
+        ['limits', 'checkTimeout'],
+        'must be shorter than limits.checkTimeout',
+        'must be longer than resolver.maxWait',
+      );
+    }
     if (config.resolver.cacheBytes < 4 * config.resolver.maxBytes) {
       mustBeBelow(
         ['resolver', 'maxBytes'],
@@ -275,7 +284,7 @@ function resolverSchema() {
       maxWait: durationSchema
         .prefault('100ms')
         .describe(
-          'longest a check waits for a fetch; the fetch goes on up to `timeout` and fills the cache',
+          'longest a check waits for a key document or issuer JWKS, below limits.checkTimeout; then it is denied `key_pending` (503, Retry-After) while the fetch goes on up to its timeout and fills the cache',
         ),
       maxBytes: z
         .int()
@@ -332,11 +341,21 @@ function resolverSchema() {
         .max(1000)
         .prefault(4)
         .describe(
-          'fetches in flight to one host name at once, so one slow host cannot take them all',
+          'fetches in flight to one origin (scheme, host, port) at once, so one slow origin cannot take them all',
+        ),
+      maxConcurrentFetchesPerClient: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(4)
+        .describe(
+          'fetches one client (its source principal, else its address; an IPv6 one by its /64) may have in flight, so one client naming many origins cannot take the slots other clients need',
         ),
       hostCooldown: durationSchema
         .prefault('10s')
-        .describe('after a host timed out or could not be reached, how long it is not contacted'),
+        .describe(
+          'after an origin (scheme, host, port) timed out or could not be reached, how long it is not contacted',
+        ),
       caFile: z
         .string()
         .prefault('')

@@ -34,6 +34,12 @@ export const REASON_RESPONSES: Readonly<Record<ReasonCode, ReasonResponse>> = {
   credential_missing: unauthenticated('Agent credential required'),
   signature_invalid: unauthenticated('Invalid signature'),
   key_unresolvable: unauthenticated('Signing key cannot be resolved'),
+  // Still fetching, not refused: the same request succeeds once the document is cached.
+  key_pending: {
+    httpStatus: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    title: 'Signing key still being fetched',
+  },
   did_method_unsupported: unauthenticated('DID method not supported'),
   alg_mismatch: unauthenticated('Algorithm does not match the key'),
   expired: unauthenticated('Credential expired'),

@@ -39,6 +39,7 @@ export interface ResolverSettings {
   readonly cacheBytes: number;
   readonly maxConcurrentFetches: number;
   readonly maxConcurrentFetchesPerHost: number;
+  readonly maxConcurrentFetchesPerClient: number;
   readonly hostCooldown: number;
   readonly caFile: string;
 }
@@ -85,9 +86,10 @@ export function createNetworkResolvers(
     maxBytes: settings.maxBytes,
     allowPrivateNetworks: settings.allowPrivateNetworks,
     allowedHosts: settings.allowedHosts,
-    maxConcurrent: settings.maxConcurrentFetches,
-    perHost: {
-      maxConcurrentPerHost: settings.maxConcurrentFetchesPerHost,
+    slots: {
+      maxConcurrent: settings.maxConcurrentFetches,
+      maxConcurrentPerOrigin: settings.maxConcurrentFetchesPerHost,
+      maxConcurrentPerClient: settings.maxConcurrentFetchesPerClient,
       cooldownMs: settings.hostCooldown,
     },
     clock: options.clock,

@@ -61,6 +61,7 @@ export function createTrustedIssuers(
         fetch: () => fetchJwks(issuer.jwksUri!),
         refreshIntervalMs: tokens.jwks.refreshInterval,
         cooldownMs: tokens.jwks.cooldown,
+        maxWaitMs: config.resolver.maxWait,
         clock: options.clock,
         onRefreshError: (error) => options.onJwksError(iss, error),
       });

@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import { AuthzError, isAuthzError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import { waitForFetch } from './fetch/wait-for-fetch.js';
 import { hasSecretMembers } from './verification-key.js';
 
 /** Finds the key a token was signed with, from its protected header. */
@@ -39,6 +40,11 @@ export interface RemoteJwksOptions {
   readonly refreshIntervalMs: number;
   /** An unknown `kid` triggers a refetch at most this often. */
   readonly cooldownMs: number;
+  /**
+   * Longest a check waits for a fetch it needs (`resolver.maxWait`); then it is answered
+   * `key_pending` while the fetch goes on.
+   */
+  readonly maxWaitMs: number;
   readonly clock: Clock;
   /** Told when a background refresh fails (the keys already held stay in use). */
   readonly onRefreshError: (error: unknown) => void;
@@ -48,7 +54,9 @@ export interface RemoteJwksOptions {
  * A JWKS fetched from the issuer. One fetch at a time; a set older than `refreshIntervalMs` is
  * refreshed in the background while it stays in use; a `kid` it does not hold (a rotation)
  * triggers a refetch at most once per `cooldownMs`, so unknown kids cannot make us hammer the
- * issuer.
+ * issuer. A check needing a fetch (the first set, or a rotation) waits for it at most
+ * `maxWaitMs`, like any key document, and is otherwise answered `key_pending` (retryable); the
+ * fetch itself is bounded by its own timeout (`tokens.jwks.timeout`), not by the check's.
  */
 export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerKeyResolver & {
   refresh(): Promise<void>;
@@ -71,15 +79,21 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
     return inFlight;
   };
   const since = (ms: number) => options.clock() - ms;
+  const fetched = (refreshing: Promise<void>) =>
+    waitForFetch(
+      refreshing.catch((error: unknown) => {
+        throw unavailable(error);
+      }),
+      options.maxWaitMs,
+      'the issuer keys',
+    );
 
   const resolve = async (header: JWSHeaderParameters) => {
     if (local === undefined) {
       if (since(attemptedAtMs) < RETRY_AFTER_FAILURE_MS && inFlight === undefined) {
         throw unavailable();
       }
-      await refresh().catch((error: unknown) => {
-        throw unavailable(error);
-      });
+      await fetched(refresh());
     } else if (since(fetchedAtMs) >= options.refreshIntervalMs && inFlight === undefined) {
       refresh().catch(options.onRefreshError);
     }
@@ -88,9 +102,7 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
     } catch (error) {
       const unknownKid = isAuthzError(error) && error.message === NO_MATCHING_KEY;
       if (!unknownKid || since(attemptedAtMs) < options.cooldownMs) throw error;
-      await refresh().catch((cause: unknown) => {
-        throw unavailable(cause);
-      });
+      await fetched(refresh());
       return lookUp(local!, header);
     }
   };

@@ -1,4 +1,5 @@
 import { didWebDocument, generateAgentKey } from '../../src/agent/index.js';
+import type { RequestShape } from './envoy-check-request.js';
 import { signedCheck } from './signed-check.js';
 import type { DocumentHost } from './start-document-host.js';
 
@@ -9,7 +10,9 @@ export function networkFlags(host: DocumentHost, extra: string[] = []): string[]
     '--resolver.allow-private-networks=true',
     `--resolver.ca-file=${host.caFile}`,
     // Generous: these tests are about caching, not about slow origins (see slow-origin tests).
+    // resolver.maxWait must stay below limits.checkTimeout.
     '--resolver.max-wait=2s',
+    '--limits.check-timeout=10s',
     ...extra,
   ];
 }
@@ -20,14 +23,15 @@ const GET = { method: 'GET', url: 'https://api.example.com/orders' };
 
 /**
  * Publishes a fresh key as the did:web of `hostname` (at the host's port, bare-domain form)
- * and returns the DID with a way to sign a GET by that key at `nowMs` (the server's clock).
+ * and returns the DID with a way to sign a GET by that key at `nowMs` (the server's clock),
+ * sent as it was signed or with `sent` changed (e.g. another source address).
  */
 export function publishedDidWeb(
   host: DocumentHost,
   hostname: string,
   nowMs: number,
   options: { delayMs?: number } = {},
-): { did: string; hostname: string; request: () => object } {
+): { did: string; hostname: string; request: (sent?: Partial<RequestShape>) => object } {
   const did = `did:web:${hostname}%3A${host.port}`;
   const key = generateAgentKey();
   const { document, keyId } = didWebDocument(did, key.publicJwk);
@@ -40,6 +44,6 @@ export function publishedDidWeb(
   return {
     did,
     hostname,
-    request: () => signedCheck(GET, created, { key: { ...key, keyId } }).request(),
+    request: (sent) => signedCheck(GET, created, { key: { ...key, keyId } }).request(sent),
   };
 }

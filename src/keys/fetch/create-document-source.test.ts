@@ -90,11 +90,12 @@ describe('createDocumentSource', () => {
     expect((await documents.get(URL_A)).value).toBe('v1');
   });
 
-  it('gives up waiting after maxWait while the fetch goes on and fills the cache', async () => {
+  it('gives up waiting after maxWait, retryable, while the fetch goes on and fills the cache', async () => {
     const { documents, counters } = source([{ delayMs: 120, body: 'late' }]);
     await expect(documents.get(URL_A)).rejects.toMatchObject({
-      code: 'key_unresolvable',
+      code: 'key_pending',
       message: 'the key document did not arrive within resolver.maxWait',
+      retryAfterSeconds: 1,
     });
     expect(counters.wait_exceeded).toBe(1);
     await new Promise((r) => setTimeout(r, 150));
