@@ -31,7 +31,8 @@ export const listAgents: AdminHandler = async (deps, { url }) => {
     return problem(400, 'Invalid query', z.prettifyError(parsed.error).replaceAll('\n', ' '));
   }
   const { limit, after, ...filter } = parsed.data;
-  const { agents, next } = await scanAgents(deps, {
+  const scanned = { history: deps.store.history, policy: deps.policy.current(), clock: deps.clock };
+  const { agents, next } = await scanAgents(scanned, {
     limit,
     ...(after === undefined ? {} : { after }),
     filter,

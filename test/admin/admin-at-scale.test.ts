@@ -5,15 +5,21 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryStore } from '../../src/store/store.js';
 import { admin } from '../support/admin-client.js';
-import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { cloneRedisAgent, recordAgents, SCALE_WORKLOAD } from '../support/fill-agent-history.js';
 import { type OwnRedis, startOwnRedis } from '../support/redis-server.js';
 import { uniquePrefix, untilReady } from '../support/redis-test-store.js';
 import { startTestApp, type TestApp } from '../support/start-test-app.js';
+import { keepChecking, Requests } from '../support/timed-admin-requests.js';
 
 const AGENTS = 100_000;
 const ROUTE_BUDGET_MS = 100;
 const STALL_BUDGET_MS = 50;
+/**
+ * Wall-clock bounds on a shared machine: another process's burst can delay any event loop for
+ * tens of milliseconds (checks alone, with no admin request, have shown 60 ms here), so a run
+ * may be tried again. Work that grows with the history fails every try.
+ */
+const TIMING = { timeout: 60_000, retry: 2 };
 const TOKEN = 'admin-token-for-scale-tests-0123';
 /** Spread over the id range, so a filtered walk must cross the whole history to find them. */
 const QUARANTINED = [7, 50_003, 99_998];
@@ -33,82 +39,6 @@ async function quarantine(history: HistoryStore, atMs: number): Promise<void> {
   for (const i of QUARANTINED) {
     const drift = { atMs, from: SCALE_WORKLOAD, to: 'spiffe://cluster.local/ns/other/sa/x' };
     await history.recordDrift(agentId(i), drift, true);
-  }
-}
-
-interface Timed {
-  readonly label: string;
-  readonly status: number;
-  readonly ms: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function timed(
-  port: number,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown } = {},
-): Promise<Timed> {
-  const started = performance.now();
-  const reply = await admin(port, method, path, options);
-  return {
-    label: `${method} ${path}`,
-    status: reply.status,
-    ms: performance.now() - started,
-    body: reply.body,
-  };
-}
-
-/** Sends unsigned checks one after another until stopped: checks flowing during the requests. */
-function keepChecking(app: TestApp): { stop(): Promise<{ slowestMs: number; answered: number }> } {
-  let running = true;
-  let slowestMs = 0;
-  let answered = 0;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      await app.client.check(envoyCheckRequest({ method: 'GET', url: 'https://api.example.com/' }));
-      slowestMs = Math.max(slowestMs, performance.now() - started);
-      answered += 1;
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return { slowestMs, answered };
-    },
-  };
-}
-
-/** Timed admin requests, kept for the assertions. */
-class Requests {
-  readonly replies: Timed[] = [];
-  readonly port: number;
-
-  constructor(port: number) {
-    this.port = port;
-  }
-
-  async send(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-    const reply = await timed(this.port, method, path, options);
-    this.replies.push(reply);
-    return reply;
-  }
-
-  /** Follows `next` from `query` until `enough` agents or the end; returns their ids. */
-  async walk(query: string, enough = Number.POSITIVE_INFINITY): Promise<string[]> {
-    const found: string[] = [];
-    let path: string | undefined = `/v1/agents?${query}`;
-    while (path !== undefined && found.length < enough) {
-      const page = await this.send('GET', path);
-      expect(page.status, page.label).toBe(200);
-      found.push(...(page.body.agents as Array<{ id: string }>).map((agent) => agent.id));
-      const next = page.body.next as string | undefined;
-      path =
-        next === undefined ? undefined : `/v1/agents?${query}&after=${encodeURIComponent(next)}`;
-    }
-    return found;
   }
 }
 
@@ -146,6 +76,8 @@ async function everyRoute(requests: Requests): Promise<void> {
 
 /** Runs every route while checks flow, and asserts the time and the event-loop delay. */
 async function expectBoundedAdmin(app: TestApp): Promise<void> {
+  // A try releases one quarantined agent: each try starts with all of them quarantined.
+  await quarantine(app.app.store.history, app.now);
   // What is paid once per process is not what is measured: the fill's garbage, the first read
   // of the page's files, the first metrics collection, cold code.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -183,13 +115,12 @@ describe('the admin API over 100 000 agents in memory', () => {
   beforeAll(async () => {
     app = await startTestApp(flags);
     await recordAgents(app.app.store.history, ids, app.now);
-    await quarantine(app.app.store.history, app.now);
   }, 60_000);
   afterAll(() => app?.stop());
 
-  it('answers every route in under 100 ms without stalling checks', async () => {
+  it('answers every route in under 100 ms without stalling checks', TIMING, async () => {
     await expectBoundedAdmin(app);
-  }, 60_000);
+  });
 });
 
 describe('the admin API over 100 000 agents in Redis', () => {
@@ -206,14 +137,13 @@ describe('the admin API over 100 000 agents in Redis', () => {
     await untilReady(app.app.store);
     await recordAgents(app.app.store.history, ids.slice(0, 1), app.now);
     await cloneRedisAgent(redis.url, prefix, ids[0]!, ids.slice(1));
-    await quarantine(app.app.store.history, app.now);
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
     await redis?.stop();
   });
 
-  it('answers every route in under 100 ms without stalling checks', async () => {
+  it('answers every route in under 100 ms without stalling checks', TIMING, async () => {
     await expectBoundedAdmin(app);
-  }, 60_000);
+  });
 });

@@ -8,7 +8,7 @@ type Hashes = [activity: string[], binding: string[]];
 
 /**
  * The deadline of a listing's Redis calls. `store.redis.timeout` is sized for the check path
- * (well under Envoy's 200 ms); a page of a hundred histories on a busy Redis may need longer,
+ * (well under Envoy's 200 ms); a page of hundreds of histories on a busy Redis may need longer,
  * and nothing waits on it but the operator.
  */
 const LIST_TIMEOUT_MS = 1000;
@@ -16,7 +16,7 @@ const LIST_TIMEOUT_MS = 1000;
 /**
  * One page of `HistoryStore.list` from Redis: one range of the sorted-set index (ZRANGE BYLEX,
  * O(log n + page)), then the page's histories in one batch — a single script on a standalone
- * Redis, one script per agent sent together on a cluster. Histories are read afresh, not
+ * Redis; on a cluster, one script per agent, CLUSTER_BATCH at a time. Histories are read afresh, not
  * through the store's cache of recent reads, which a listing would flush of the agents that
  * checks are reading. An indexed id whose history has expired is skipped.
  */
@@ -53,14 +53,22 @@ async function readAll(calls: RedisCalls, keys: RedisKeys, ids: string[]): Promi
   )) as Hashes[];
 }
 
-function readEach(calls: RedisCalls, keys: RedisKeys, ids: string[]): Promise<Hashes[]> {
-  return Promise.all(
-    ids.map(
-      (id) =>
-        calls.run(
-          (link) => link.script(GET_HISTORY, agentKeys(keys, id), []),
-          LIST_TIMEOUT_MS,
-        ) as Promise<Hashes>,
-    ),
-  );
+/** Calls a listing may have in flight at once on a cluster, well under `maxInFlight`. */
+const CLUSTER_BATCH = 100;
+
+async function readEach(calls: RedisCalls, keys: RedisKeys, ids: string[]): Promise<Hashes[]> {
+  const hashes: Hashes[] = [];
+  for (let start = 0; start < ids.length; start += CLUSTER_BATCH) {
+    const batch = ids
+      .slice(start, start + CLUSTER_BATCH)
+      .map(
+        (id) =>
+          calls.run(
+            (link) => link.script(GET_HISTORY, agentKeys(keys, id), []),
+            LIST_TIMEOUT_MS,
+          ) as Promise<Hashes>,
+      );
+    hashes.push(...(await Promise.all(batch)));
+  }
+  return hashes;
 }
