@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/decision/decision.js';
-import { GrpcCode, REASON_RESPONSES } from '../../src/decision/reason-table.js';
+import { REASON_RESPONSES } from '../../src/decision/reason-table.js';
 import type { ReasonCode } from '../../src/errors.js';
 import { encodeCheckResponse } from '../../src/transport/grpc/check-codec.js';
 import { toCheckResponse } from '../../src/transport/grpc/to-check-response.js';
