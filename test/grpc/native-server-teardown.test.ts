@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectStillAnswering } from '../support/grpc-abuse.js';
 import {
   CHECK_PATH,
@@ -9,12 +9,11 @@ import {
 } from '../support/raw-h2.js';
 import { type ServerProcess, spawnServer } from '../support/spawn-server.js';
 
-// A process per test, so each case is seen to crash it or not on its own.
 let server: ServerProcess;
-beforeEach(async () => {
+beforeAll(async () => {
   server = await spawnServer(['--grpc.server=native', '--telemetry.decision-log=off']);
 });
-afterEach(async () => {
+afterAll(async () => {
   await server.stop();
 });
 

@@ -90,11 +90,14 @@ function drainedOrClosed(stream: ClientHttp2Stream): Promise<void> {
   });
 }
 
-/** `count` Check streams on each session that send HEADERS and then nothing at all. */
+/**
+ * `count` Check streams on each session that send HEADERS and then nothing at all, opened in
+ * turn across the sessions so that every connection gets its first call at once.
+ */
 export function idleStreams(count: number) {
   return (sessions: ClientHttp2Session[]): Promise<string>[] =>
-    sessions.flatMap((session) =>
-      Array.from({ length: count }, () => statusOf(openStream(session, CHECK_PATH))),
+    Array.from({ length: count * sessions.length }, (_, i) =>
+      statusOf(openStream(sessions[i % sessions.length]!, CHECK_PATH)),
     );
 }
 
@@ -115,3 +118,10 @@ export async function expectStillAnswering(server: ServerProcess): Promise<void>
 }
 
 export const MIB = 1_048_576;
+
+/**
+ * What a server's RSS may grow by beyond the request bytes it keeps (docs/limits.md#the-grpc-port):
+ * socket reads released but not yet collected (V8 collects them once about 64 MiB are
+ * outstanding) and Node's heap moving.
+ */
+export const RSS_MARGIN = 80 * MIB;

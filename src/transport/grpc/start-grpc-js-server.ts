@@ -1,15 +1,10 @@
-import {
-  Server,
-  ServerCredentials,
-  ServerInterceptingCall,
-  type ServerInterceptor,
-  status,
-} from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { authorizationService, createCheckHandler } from './authorization-service.js';
+import { receiveDeadline } from './grpc-js-receive-deadline.js';
 import type { GrpcBounds, GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
 
 /** A connection's HTTP/2 memory, in MB, as on the native server (grpc-js's own: unbounded). */
-const MAX_SESSION_MEMORY_MB = 16;
+const MAX_SESSION_MEMORY_MB = 64;
 
 /**
  * `grpc.server: grpc-js`: the same services on @grpc/grpc-js's Server, held to the bounds
@@ -38,41 +33,6 @@ function channelOptions(bounds: GrpcBounds) {
     'grpc-node.max_session_memory': MAX_SESSION_MEMORY_MB,
     // grpc-js counts a connection idle while it carries no call; 0 would close at once.
     ...(bounds.idleTimeoutMs > 0 ? { 'grpc.max_connection_idle_ms': bounds.idleTimeoutMs } : {}),
-  };
-}
-
-/**
- * Ends a call DEADLINE_EXCEEDED unless its whole request, half-close included, arrived within
- * `ms` — grpc-js itself waits for as long as `grpc-timeout` says, or forever without one.
- */
-function receiveDeadline(ms: number): ServerInterceptor {
-  return (_method, call) => {
-    let timer: NodeJS.Timeout | undefined;
-    const received = () => clearTimeout(timer);
-    return new ServerInterceptingCall(call, {
-      start: (next) => {
-        timer = setTimeout(
-          () =>
-            call.sendStatus({
-              code: status.DEADLINE_EXCEEDED,
-              details: 'request not received in time',
-            }),
-          ms,
-        );
-        timer.unref();
-        next({
-          onReceiveHalfClose: (halfClosed) => {
-            received();
-            halfClosed();
-          },
-          onCancel: received,
-        });
-      },
-      sendStatus: (status, send) => {
-        received();
-        send(status);
-      },
-    });
   };
 }
 

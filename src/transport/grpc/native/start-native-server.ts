@@ -19,9 +19,9 @@ import { SessionTracker } from './track-sessions.js';
 /**
  * Memory one connection's HTTP/2 state may use before Node refuses new streams on it, in MB:
  * its streams, header tables and response bytes queued for a client that does not read.
- * 256 streams with their answers need well under this.
+ * Node's default of 10 refuses streams on a busy multiplexed connection.
  */
-const MAX_SESSION_MEMORY_MB = 16;
+const MAX_SESSION_MEMORY_MB = 64;
 
 /**
  * The hand-written gRPC server over `node:http2`: `Authorization/Check` decoded and encoded by
