@@ -3,7 +3,7 @@ import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'nod
 import type { ByteBudget } from './byte-budget.js';
 import { GrpcCallError, GrpcStatus, statusTrailers } from './grpc-status.js';
 import { guarded, reportSafely } from './guard.js';
-import { detach, frameGrpcMessage, GrpcMessageReader, PREFIX_BYTES } from './read-grpc-messages.js';
+import { frameGrpcMessage } from './read-grpc-messages.js';
 
 const RESPONSE_HEADERS = {
   ':status': 200,
@@ -13,23 +13,13 @@ const RESPONSE_HEADERS = {
 
 const OK_TRAILERS = statusTrailers(GrpcStatus.OK, '');
 
-/** How a call reads its request messages. */
-export interface RequestBounds {
-  readonly maxMessageBytes: number;
-  /**
-   * `call`: a message's bytes stay counted until the call ends (Check keeps its request until
-   * answered); `message`: they are given back once the message was handed on.
-   */
-  readonly hold: 'call' | 'message';
-}
-
 /**
  * One gRPC call on one HTTP/2 stream of the native server: reads the request messages, writes
  * response messages and ends the call with a status exactly once — in trailers after a
  * response, or as a trailers-only response before one. Whatever ends first wins: the answer,
  * a deadline, an error, or the client resetting or closing the stream; after that every write
- * is ignored. Emits `cancelled` when the stream closes before the status was sent, `data` per
- * request message and `end` at the client's half-close.
+ * is ignored. Emits `cancelled` when the stream closes before the status was sent, and, once
+ * `readCallMessages` reads it, `data` per request message and `end` at the client's half-close.
  *
  * Nothing here throws into node:http2: every stream listener and every write is guarded, and a
  * stream may be closed (reset, or its connection gone) before it is destroyed, so each write
@@ -105,47 +95,27 @@ export class NativeCall extends EventEmitter {
     return timer;
   }
 
-  /**
-   * Reads the request messages into `data` events and `end`, or fails the call: at a framing
-   * error (oversize, compressed, cut short), or RESOURCE_EXHAUSTED when the server already holds
-   * its budget of request bytes.
-   */
-  readMessages({ maxMessageBytes, hold }: RequestBounds): void {
-    const reader = new GrpcMessageReader(maxMessageBytes);
-    const budget = this.budget;
-    this.stream.on(
-      'data',
-      this.guard((chunk: Buffer) => {
-        if (!this.open) return;
-        if (!budget.take(chunk.length)) {
-          this.fail(GrpcStatus.RESOURCE_EXHAUSTED, 'too many request bytes held; retry later');
-          return;
-        }
-        this.heldBytes += chunk.length;
-        let messages: Buffer[];
-        try {
-          messages = reader.push(chunk);
-        } catch (error) {
-          this.failWith(error);
-          return;
-        }
-        for (const message of messages) {
-          if (!this.open) return;
-          // A message held until the answer must not hold the socket read it came in.
-          this.emit('data', hold === 'call' ? detach(message) : message);
-          if (hold === 'message') this.giveBack(PREFIX_BYTES + message.length);
-        }
-      }),
-    );
-    this.stream.on(
-      'end',
-      this.guard(() => {
-        if (!this.open) return;
-        clearTimeout(this.receiving);
-        if (reader.partial) this.fail(GrpcStatus.INTERNAL, 'stream ended inside a message');
-        else this.emit('end');
-      }),
-    );
+  /** `listener` on the stream, guarded: if it throws, the call is reset and the error reported. */
+  listen<A extends unknown[]>(event: string, listener: (...args: A) => void): void {
+    this.stream.on(event, this.guard(listener));
+  }
+
+  /** Counts request bytes the call keeps against the budget; false (nothing counted) if spent. */
+  hold(bytes: number): boolean {
+    if (!this.budget.take(bytes)) return false;
+    this.heldBytes += bytes;
+    return true;
+  }
+
+  /** Gives back request bytes the call no longer keeps. */
+  release(bytes: number): void {
+    this.heldBytes -= bytes;
+    this.budget.give(bytes);
+  }
+
+  /** The whole request has arrived: the receive deadline no longer applies. */
+  requestReceived(): void {
+    clearTimeout(this.receiving);
   }
 
   /**
@@ -244,12 +214,7 @@ export class NativeCall extends EventEmitter {
   private settle(): void {
     clearTimeout(this.deadline);
     clearTimeout(this.receiving);
-    this.giveBack(this.heldBytes);
-  }
-
-  private giveBack(bytes: number): void {
-    this.heldBytes -= bytes;
-    this.budget.give(bytes);
+    this.release(this.heldBytes);
   }
 
   private guard<A extends unknown[]>(listener: (...args: A) => void): (...args: A) => void {

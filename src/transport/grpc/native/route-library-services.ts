@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { GrpcStatus } from './grpc-status.js';
-import type { NativeCall, RequestBounds } from './native-call.js';
+import type { NativeCall } from './native-call.js';
+import { type RequestBounds, readCallMessages } from './read-call-messages.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the libraries' handlers are typed for grpc-js calls
 type LibraryHandler = (call: any, callback?: any) => void;
@@ -51,7 +52,7 @@ export class LibraryRoutes {
       call.on('end', () => routed.emit('end'));
       call.attempt(() => handler(routed, definition.responseStream ? undefined : callback));
       // Each message is decoded as it comes: its bytes are not held after that.
-      call.readMessages({ ...bounds, hold: 'message' });
+      readCallMessages(call, { ...bounds, hold: 'message' });
       return;
     }
     // Unary and server-streaming methods take exactly one request message.
@@ -68,7 +69,7 @@ export class LibraryRoutes {
         handler(routed, definition.responseStream ? undefined : callback);
       }
     });
-    call.readMessages({ ...bounds, hold: 'call' });
+    readCallMessages(call, { ...bounds, hold: 'call' });
   }
 }
 

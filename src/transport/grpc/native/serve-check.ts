@@ -1,7 +1,8 @@
 import { answerCheck, type CheckEngine } from '../answer-check.js';
 import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
 import { GrpcStatus } from './grpc-status.js';
-import type { NativeCall, RequestBounds } from './native-call.js';
+import type { NativeCall } from './native-call.js';
+import { type RequestBounds, readCallMessages } from './read-call-messages.js';
 
 /**
  * Authorization/Check: exactly one CheckRequest, answered once the client half-closed. A second
@@ -38,5 +39,5 @@ export function serveCheck(
       .catch((error: unknown) => call.failWith(error));
   });
   // The request stays counted until the call is answered: the check holds it until then.
-  call.readMessages({ ...bounds, hold: 'call' });
+  readCallMessages(call, { ...bounds, hold: 'call' });
 }
