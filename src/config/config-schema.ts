@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WEB_BOT_AUTH_GENERATIONS } from '../credentials/read-signature-agent.js';
 import { durationSchema } from './duration.js';
+import { checkGrpcBounds, grpcSchema } from './grpc-schema.js';
 import { limitsSchema } from './limits-schema.js';
 import { storeSchema } from './store-schema.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
@@ -46,16 +47,7 @@ export const configSchema = z
       })
       .prefault({}),
     http: httpTransportSchema(),
-    grpc: z
-      .strictObject({
-        server: z
-          .enum(['native', 'grpc-js'])
-          .prefault('native')
-          .describe(
-            'the gRPC server on listen.grpc: native (hand-written over node:http2) or grpc-js; docs/performance.md compares them',
-          ),
-      })
-      .prefault({}),
+    grpc: grpcSchema(),
     policy: z
       .string()
       .min(1)
@@ -197,6 +189,7 @@ export const configSchema = z
       );
     }
     checkIssuers(config, context);
+    checkGrpcBounds(config, context);
     if (config.workers > 1 && config.store.redis === undefined) {
       context.addIssue({
         code: 'custom',
