@@ -65,7 +65,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     ...options,
     clock,
   });
-  const grpc = await startGrpcTransport(config.listen.grpc, check, { server: config.grpc.server });
+  const grpc = await startGrpcTransport(config.listen.grpc, check, {
+    server: config.grpc.server,
+    requestLimits: config.limits,
+  });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
     store,

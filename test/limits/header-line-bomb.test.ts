@@ -47,3 +47,20 @@ describe.each(['native', 'grpc-js'])('on the %s gRPC server, a 1 MiB CheckReques
     },
   );
 });
+
+describe.each(['native', 'grpc-js'])('the %s gRPC server', (server) => {
+  const testApp = useTestApp([`--grpc.server=${server}`, '--limits.max-header-lines=8']);
+
+  it('decodes with the configured limits: the field budget follows limits.maxHeaderLines', async () => {
+    // 8 lines allow 4 × 8 + 256 = 288 fields; a method field repeated 300 times is past them
+    // (the default limits allow 4 352).
+    const repeated = CHECK_REQUEST_BOMBS.find(([name]) => name.includes('method field'))![1];
+    const wire = repeated(300 * 3);
+    const answer = await rawGrpcCall(testApp.address, { path: CHECK, chunks: [frame(wire)] });
+    const response = upstreamResponse.decode(answer.body.subarray(5)) as UpstreamCheckResponse;
+    expect(problem(response)).toMatchObject({
+      reason: 'headers_too_large',
+      detail: expect.stringContaining('(288)'),
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { CheckEngine } from './answer-check.js';
+import type { CheckRequestDecoder } from './check-codec.js';
 
 /** The one grpc-js Server method health and reflection call to register themselves. */
 export interface ServiceRegistry {
@@ -14,6 +15,8 @@ export interface GrpcListenerOptions {
   readonly addLibraryServices: (registry: ServiceRegistry) => void;
   /** Largest request message accepted; larger is RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes: number;
+  /** Check's request decoder, bounded by the configured limits. */
+  readonly decodeCheckRequest: CheckRequestDecoder;
 }
 
 /** A bound gRPC server. */

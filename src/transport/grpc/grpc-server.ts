@@ -3,6 +3,8 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { CheckEngine } from './answer-check.js';
 import { AUTHORIZATION_SERVICE } from './authorization-service.js';
+import { createCheckRequestDecoder } from './check-codec.js';
+import type { DecodeLimits } from './decode-budget.js';
 import type { GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
 import { loadExternalAuthProtos } from './load-protos.js';
 import { startNativeGrpcServer } from './native/start-native-server.js';
@@ -16,6 +18,8 @@ export type GrpcServerKind = 'native' | 'grpc-js';
 export interface GrpcTransportOptions {
   readonly server?: GrpcServerKind;
   readonly maxMessageBytes?: number;
+  /** What the Check decoder may build of one request (`limits`); the defaults when absent. */
+  readonly requestLimits?: DecodeLimits;
 }
 
 /** grpc-js's own default is 4 MiB; a CheckRequest with a forwarded body can be larger. */
@@ -58,6 +62,7 @@ export async function startGrpcTransport(
   const listener = await SERVERS[options.server ?? 'native'](address, {
     check,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    decodeCheckRequest: createCheckRequestDecoder(options.requestLimits),
     addLibraryServices: (registry) => {
       health.addToServer(registry as Parameters<HealthImplementation['addToServer']>[0]);
       reflection.addToServer(registry as Parameters<ReflectionService['addToServer']>[0]);

@@ -8,7 +8,9 @@ export async function startGrpcJsServer(
   options: GrpcListenerOptions,
 ): Promise<GrpcListener> {
   const server = new Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
-  server.addService(authorizationService, { Check: createCheckHandler(options.check) });
+  server.addService(authorizationService(options.decodeCheckRequest), {
+    Check: createCheckHandler(options.check),
+  });
   options.addLibraryServices(server);
   const port = await bind(server, address);
   return { port, stop: (timeoutMs) => shutdown(server, timeoutMs) };

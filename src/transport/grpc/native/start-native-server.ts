@@ -7,7 +7,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { answerCheck, type CheckEngine } from '../answer-check.js';
 import { CHECK_PATH } from '../authorization-service.js';
-import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
+import { type CheckRequestDecoder, encodeCheckResponseFrame } from '../check-codec.js';
 import type { GrpcListener, GrpcListenerOptions } from '../grpc-listener.js';
 import { GrpcStatus } from './grpc-status.js';
 import { NativeCall } from './native-call.js';
@@ -36,7 +36,7 @@ export async function startNativeGrpcServer(
   address: string,
   options: GrpcListenerOptions,
 ): Promise<GrpcListener> {
-  const { check, maxMessageBytes } = options;
+  const { check, maxMessageBytes, decodeCheckRequest } = options;
   const routes = new LibraryRoutes();
   options.addLibraryServices(routes);
   const sessions = new Set<Http2Session>();
@@ -58,7 +58,7 @@ export async function startNativeGrpcServer(
       return;
     }
     const path = headers[':path'];
-    if (path === CHECK_PATH) serveCheck(call, check, maxMessageBytes);
+    if (path === CHECK_PATH) serveCheck(call, check, decodeCheckRequest, maxMessageBytes);
     else if (path !== undefined && routes.has(path)) {
       streaming.add(call);
       call.stream.on('close', () => streaming.delete(call));
@@ -109,7 +109,12 @@ function openCall(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Nati
 }
 
 /** Authorization/Check: exactly one CheckRequest, answered once the client half-closed. */
-function serveCheck(call: NativeCall, check: CheckEngine, maxMessageBytes: number): void {
+function serveCheck(
+  call: NativeCall,
+  check: CheckEngine,
+  decodeCheckRequest: CheckRequestDecoder,
+  maxMessageBytes: number,
+): void {
   let request: Buffer | undefined;
   let count = 0;
   call.on('data', (message: Buffer) => {
@@ -121,7 +126,7 @@ function serveCheck(call: NativeCall, check: CheckEngine, maxMessageBytes: numbe
       call.fail(GrpcStatus.UNIMPLEMENTED, 'Check takes exactly one request message');
       return;
     }
-    let message: ReturnType<typeof decodeCheckRequest>;
+    let message: ReturnType<CheckRequestDecoder>;
     try {
       message = decodeCheckRequest(request as Buffer);
     } catch {
