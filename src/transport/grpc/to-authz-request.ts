@@ -27,7 +27,7 @@ export function toAuthzRequest(message: CheckRequestMessage): AuthzRequest {
     source: toPeer(attributes.source),
     contextExtensions: attributes.context_extensions ?? {},
     requestId: http.id ?? '',
-    ...(message.cut === undefined ? {} : { cut: message.cut }),
+    cut: message.cut,
   };
 }
 
