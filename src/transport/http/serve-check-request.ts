@@ -46,7 +46,7 @@ export async function serveCheckRequest(
         headers: request.headersDistinct,
         body,
         remoteAddress: request.socket.remoteAddress ?? '',
-        ...(cut === undefined ? {} : { cut }),
+        cut,
       },
       options,
     );

@@ -61,7 +61,7 @@ export function toAuthzRequest(
     source: { ...peer, address: input.remoteAddress },
     contextExtensions: {},
     requestId: headers.get('x-request-id')?.[0] ?? '',
-    ...(input.cut === undefined ? {} : { cut: input.cut }),
+    cut: input.cut,
   };
 }
 
