@@ -73,11 +73,20 @@ export function readMapEntry(
 }
 
 /**
- * Assigned as protobufjs assigns, to a plain object: a `__proto__` key sets nothing, and an
- * absent key or value is "".
+ * Assigned as protobufjs (7.6) assigns, to a plain object: an absent key or value is "", and a
+ * `__proto__` key is made an own property, never the object's prototype.
  */
 function assign(reader: WireReader, spans: Int32Array, map: Record<string, string>): void {
-  map[reader.text(spans[2]!, spans[3]!)] = reader.text(spans[4]!, spans[5]!);
+  const key = reader.text(spans[2]!, spans[3]!);
+  const value = reader.text(spans[4]!, spans[5]!);
+  if (key === '__proto__') {
+    Object.defineProperty(map, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else map[key] = value;
 }
 
 /** Whether the line whose key is field 1 of `spans` and whose value has `valueBytes` may be built. */
