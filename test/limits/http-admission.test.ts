@@ -99,8 +99,22 @@ describe('the HTTP transport holding slow bodies', () => {
   });
 });
 
-describe('the HTTP transport with http.maxConnections', () => {
-  const testApp = useTestApp(['--http.max-connections=8']);
+describe('the HTTP transport with http.maxConnections and http.keepAliveTimeout', () => {
+  const testApp = useTestApp(['--http.max-connections=8', '--http.keep-alive-timeout=200ms']);
+
+  it('closes a connection left idle for http.keepAliveTimeout after an answer', async () => {
+    const started = performance.now();
+    const connection = openConnection(
+      testApp.app.httpPort!,
+      'GET / HTTP/1.1\r\nHost: api.example.com\r\n\r\n',
+    );
+    expect(await connection.answer).toBe('HTTP/1.1 200 OK');
+    await connection.closed;
+    // Node closes it one second after the advertised timeout, so a client that honours
+    // `Keep-Alive: timeout` closes first.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1190);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 
   it('closes the connections beyond it as they arrive, and serves the others', async () => {
     const idle = Array.from({ length: 8 }, () => openConnection(testApp.app.httpPort!, ''));
