@@ -71,6 +71,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     bounds: grpcBounds(config),
     onInternalError: (error) =>
       logger.error({ err: error }, 'a gRPC call failed inside the server; its stream was reset'),
+    requestLimits: config.limits,
   });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {

@@ -248,6 +248,45 @@ function httpTransportSchema() {
         .positive()
         .prefault(1_048_576)
         .describe('largest forwarded body read; a larger check request is answered 413'),
+      maxBufferedBodyBytes: z
+        .int()
+        .positive()
+        .prefault(33_554_432)
+        .describe(
+          'forwarded bodies held at once, in bytes, in all; a request whose declared body does not fit is answered 503 before it is read',
+        ),
+      headersTimeout: durationSchema
+        .prefault('5s')
+        .describe('longest wait for a request’s headers; then 408 and the connection closes'),
+      requestTimeout: durationSchema
+        .prefault('10s')
+        .describe(
+          'longest wait for a whole request, body included; then 408 and the connection closes',
+        ),
+      keepAliveTimeout: durationSchema
+        .prefault('60s')
+        .describe('how long an idle connection is kept; keep Envoy’s cluster idle_timeout shorter'),
+      maxConnections: z
+        .int()
+        .positive()
+        .prefault(1024)
+        .describe('open connections at once; more are closed as they arrive'),
+    })
+    .superRefine((http, context) => {
+      if (http.maxBufferedBodyBytes < http.maxBodyBytes) {
+        context.addIssue({
+          code: 'custom',
+          path: ['maxBufferedBodyBytes'],
+          message: 'must be at least http.maxBodyBytes, so the largest body can be read',
+        });
+      }
+      if (http.headersTimeout > http.requestTimeout) {
+        context.addIssue({
+          code: 'custom',
+          path: ['headersTimeout'],
+          message: 'must not be longer than http.requestTimeout',
+        });
+      }
     })
     .prefault({});
 }

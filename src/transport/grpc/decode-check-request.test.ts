@@ -133,6 +133,21 @@ describe('decodeCheckRequest', () => {
     },
   );
 
+  it('reads a __proto__ map key as an own entry, as protobufjs does, never as the prototype', () => {
+    const extensions = JSON.parse('{"__proto__": "x", "zone": "payments"}') as Record<
+      string,
+      string
+    >;
+    const wire = encode({ attributes: { context_extensions: extensions } });
+    const read = asDecoded(wire).contextExtensions;
+    expect(read).toEqual(asProtobufjsReads(wire).contextExtensions);
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    expect(Object.entries(read)).toEqual([
+      ['__proto__', 'x'],
+      ['zone', 'payments'],
+    ]);
+  });
+
   it('refuses a known field sent with another wire type than its declared one', () => {
     // attributes (1) as a varint instead of a message.
     expect(() => decodeCheckRequest(Buffer.from([0x08, 0x01]))).toThrow(WireFormatError);

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { CheckEngine } from './answer-check.js';
+import type { CheckRequestDecoder } from './check-codec.js';
 
 /** The one grpc-js Server method health and reflection call to register themselves. */
 export interface ServiceRegistry {
@@ -44,6 +45,8 @@ export interface GrpcListenerOptions {
    * the server, never the client's input, which is answered with a gRPC status instead.
    */
   readonly onInternalError: (error: unknown) => void;
+  /** Check's request decoder, bounded by the configured limits. */
+  readonly decodeCheckRequest: CheckRequestDecoder;
 }
 
 /** A bound gRPC server. */

@@ -3,6 +3,8 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { CheckEngine } from './answer-check.js';
 import { AUTHORIZATION_SERVICE } from './authorization-service.js';
+import { createCheckRequestDecoder } from './check-codec.js';
+import type { DecodeLimits } from './decode-budget.js';
 import {
   DEFAULT_GRPC_BOUNDS,
   type GrpcBounds,
@@ -24,6 +26,8 @@ export interface GrpcTransportOptions {
   readonly bounds?: GrpcBounds;
   /** Told of an exception a call's own code threw (a bug); by default nobody is. */
   readonly onInternalError?: (error: unknown) => void;
+  /** What the Check decoder may build of one request (`limits`); the defaults when absent. */
+  readonly requestLimits?: DecodeLimits;
 }
 
 export interface GrpcTransport {
@@ -64,6 +68,7 @@ export async function startGrpcTransport(
     check,
     bounds: options.bounds ?? DEFAULT_GRPC_BOUNDS,
     onInternalError: options.onInternalError ?? (() => {}),
+    decodeCheckRequest: createCheckRequestDecoder(options.requestLimits),
     addLibraryServices: (registry) => {
       health.addToServer(registry as Parameters<HealthImplementation['addToServer']>[0]);
       reflection.addToServer(registry as Parameters<ReflectionService['addToServer']>[0]);

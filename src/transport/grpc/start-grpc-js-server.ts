@@ -20,7 +20,9 @@ export async function startGrpcJsServer(
     ...channelOptions(options.bounds),
     interceptors: [receiveDeadline(options.bounds.receiveTimeoutMs)],
   });
-  server.addService(authorizationService, { Check: createCheckHandler(options.check) });
+  server.addService(authorizationService(options.decodeCheckRequest), {
+    Check: createCheckHandler(options.check),
+  });
   options.addLibraryServices(server);
   const port = await bind(server, address);
   return { port, stop: (timeoutMs) => shutdown(server, timeoutMs) };

@@ -1,5 +1,5 @@
 import { answerCheck, type CheckEngine } from '../answer-check.js';
-import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
+import { type CheckRequestDecoder, encodeCheckResponseFrame } from '../check-codec.js';
 import { GrpcStatus } from './grpc-status.js';
 import type { NativeCall } from './native-call.js';
 import { type RequestBounds, readCallMessages } from './read-call-messages.js';
@@ -11,6 +11,7 @@ import { type RequestBounds, readCallMessages } from './read-call-messages.js';
 export function serveCheck(
   call: NativeCall,
   check: CheckEngine,
+  decodeCheckRequest: CheckRequestDecoder,
   bounds: Omit<RequestBounds, 'hold'>,
 ): void {
   let request: Buffer | undefined;
@@ -23,7 +24,7 @@ export function serveCheck(
       call.fail(GrpcStatus.UNIMPLEMENTED, 'Check takes exactly one request message');
       return;
     }
-    let message: ReturnType<typeof decodeCheckRequest>;
+    let message: ReturnType<CheckRequestDecoder>;
     try {
       message = decodeCheckRequest(request);
     } catch {

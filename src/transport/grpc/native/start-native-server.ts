@@ -35,7 +35,7 @@ export async function startNativeGrpcServer(
   address: string,
   options: GrpcListenerOptions,
 ): Promise<GrpcListener> {
-  const { check, bounds, onInternalError } = options;
+  const { check, bounds, onInternalError, decodeCheckRequest } = options;
   const routes = new LibraryRoutes();
   options.addLibraryServices(routes);
   const budget = new ByteBudget(bounds.maxBufferedBytes);
@@ -51,7 +51,7 @@ export async function startNativeGrpcServer(
     sessions.addCall(stream);
     const path = headers[':path'];
     if (stopping) call.fail(GrpcStatus.UNAVAILABLE, 'server shutting down');
-    else if (path === CHECK_PATH) serveCheck(call, check, request);
+    else if (path === CHECK_PATH) serveCheck(call, check, decodeCheckRequest, request);
     else if (path !== undefined && routes.has(path)) {
       streaming.add(call);
       stream.on('close', () => streaming.delete(call));
