@@ -25,8 +25,8 @@ export function createTokenDeps(
   const issuers = createTrustedIssuers(config, {
     clock,
     didMethods: network.methods,
-    onJwksError: (issuer, error) =>
-      logger.warn({ issuer, err: error }, 'issuer keys could not be fetched'),
+    onJwksError: (issuer, error, retryInMs) =>
+      logger.warn({ issuer, err: error, retryInMs }, 'issuer keys could not be fetched'),
   });
   const verify = createTokenVerifier(issuers, {
     clockSkewMs: tokens.clockSkew,

@@ -22,8 +22,11 @@ export interface TrustedIssuerOptions {
   readonly clock: Clock;
   /** DID methods beyond did:key and did:jwk (did:web when network resolution is on). */
   readonly didMethods?: Readonly<Record<string, DIDResolver>>;
-  /** Told when a background JWKS fetch fails; the keys already held stay in use. */
-  readonly onJwksError: (issuer: string, error: unknown) => void;
+  /**
+   * Told when a JWKS fetch fails, with the delay before the next attempt (one call per retry
+   * period); the keys already held stay in use.
+   */
+  readonly onJwksError: (issuer: string, error: unknown, retryInMs: number) => void;
 }
 
 /**
@@ -63,9 +66,10 @@ export function createTrustedIssuers(
         cooldownMs: tokens.jwks.cooldown,
         maxWaitMs: config.resolver.maxWait,
         clock: options.clock,
-        onRefreshError: (error) => options.onJwksError(iss, error),
+        onRefreshError: (error, retryInMs) => options.onJwksError(iss, error, retryInMs),
       });
-      remote.refresh().catch((error: unknown) => options.onJwksError(iss, error));
+      // A failure is reported through onRefreshError.
+      remote.refresh().catch(() => {});
       getKey = remote;
     }
     const allowed = issuer.did === undefined ? TOKEN_ALGORITHMS : DID_TOKEN_ALGORITHMS;

@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import { AuthzError, isAuthzError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import { createRetryBackoff } from './fetch/retry-backoff.js';
 import { waitForFetch } from './fetch/wait-for-fetch.js';
 import { hasSecretMembers } from './verification-key.js';
 
@@ -16,8 +17,11 @@ export type IssuerKeyResolver = (header: JWSHeaderParameters) => Promise<CryptoK
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 
-/** A key set that could not be fetched is tried again after this, not on every request. */
-const RETRY_AFTER_FAILURE_MS = 1000;
+/**
+ * A key set that could not be fetched is tried again after this, doubling with each failure in
+ * a row up to `cooldownMs`: never on every request.
+ */
+const FIRST_RETRY_MS = 1000;
 
 /** Only public asymmetric keys can verify a token here (no HMAC with a published key). */
 function publicKeysOnly(jwks: JSONWebKeySet): LocalKeySet {
@@ -46,17 +50,22 @@ export interface RemoteJwksOptions {
    */
   readonly maxWaitMs: number;
   readonly clock: Clock;
-  /** Told when a background refresh fails (the keys already held stay in use). */
-  readonly onRefreshError: (error: unknown) => void;
+  /**
+   * Told of each failed fetch, with the delay before the next attempt; the keys already held
+   * stay in use. Attempts are spaced by the backoff, so this is one call per retry period.
+   */
+  readonly onRefreshError: (error: unknown, retryInMs: number) => void;
 }
 
 /**
  * A JWKS fetched from the issuer. One fetch at a time; a set older than `refreshIntervalMs` is
  * refreshed in the background while it stays in use; a `kid` it does not hold (a rotation)
  * triggers a refetch at most once per `cooldownMs`, so unknown kids cannot make us hammer the
- * issuer. A check needing a fetch (the first set, or a rotation) waits for it at most
- * `maxWaitMs`, like any key document, and is otherwise answered `key_pending` (retryable); the
- * fetch itself is bounded by its own timeout (`tokens.jwks.timeout`), not by the check's.
+ * issuer. A failed fetch, whatever started it, holds every further one back (1 s, doubling,
+ * up to `cooldownMs`). A check needing a fetch (the first set, or a rotation) waits for it at
+ * most `maxWaitMs`, like any key document, and is otherwise answered `key_pending`
+ * (retryable); the fetch itself is bounded by its own timeout (`tokens.jwks.timeout`), not by
+ * the check's.
  */
 export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerKeyResolver & {
   refresh(): Promise<void>;
@@ -65,6 +74,11 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
   let fetchedAtMs = Number.NEGATIVE_INFINITY;
   let attemptedAtMs = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
+  const backoff = createRetryBackoff({
+    initialMs: Math.min(FIRST_RETRY_MS, options.cooldownMs),
+    maxMs: options.cooldownMs,
+    clock: options.clock,
+  });
 
   const refresh = (): Promise<void> => {
     inFlight ??= (async () => {
@@ -72,12 +86,18 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
       try {
         local = publicKeysOnly(await options.fetch());
         fetchedAtMs = options.clock();
+        backoff.succeeded();
+      } catch (error) {
+        options.onRefreshError(error, backoff.failed());
+        throw error;
       } finally {
         inFlight = undefined;
       }
     })();
     return inFlight;
   };
+  /** No fetch is running and the backoff allows one. */
+  const mayFetch = () => inFlight === undefined && backoff.ready();
   const since = (ms: number) => options.clock() - ms;
   const fetched = (refreshing: Promise<void>) =>
     waitForFetch(
@@ -90,18 +110,19 @@ export function createRemoteJwksKeyResolver(options: RemoteJwksOptions): IssuerK
 
   const resolve = async (header: JWSHeaderParameters) => {
     if (local === undefined) {
-      if (since(attemptedAtMs) < RETRY_AFTER_FAILURE_MS && inFlight === undefined) {
-        throw unavailable();
-      }
+      if (inFlight === undefined && !backoff.ready()) throw unavailable();
       await fetched(refresh());
-    } else if (since(fetchedAtMs) >= options.refreshIntervalMs && inFlight === undefined) {
-      refresh().catch(options.onRefreshError);
+    } else if (since(fetchedAtMs) >= options.refreshIntervalMs && mayFetch()) {
+      // Reported through onRefreshError; the keys held stay in use meanwhile.
+      refresh().catch(() => {});
     }
     try {
       return await lookUp(local!, header);
     } catch (error) {
       const unknownKid = isAuthzError(error) && error.message === NO_MATCHING_KEY;
-      if (!unknownKid || since(attemptedAtMs) < options.cooldownMs) throw error;
+      if (!unknownKid || since(attemptedAtMs) < options.cooldownMs || !backoff.ready()) {
+        throw error;
+      }
       await fetched(refresh());
       return lookUp(local!, header);
     }
