@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { TokenDeps } from '../pipeline/check-deps.js';
 import { cacheProofKeys } from '../proofs/cache-proof-keys.js';
 import { cacheVerifiedTokens } from '../proofs/cache-verified-tokens.js';
-import { createTokenVerifier } from '../proofs/verify-access-token.js';
+import { createKeyStillHeld, createTokenVerifier } from '../proofs/verify-access-token.js';
 import type { Logger } from '../telemetry/logger.js';
 
 /**
@@ -38,6 +38,7 @@ export function createTokenDeps(
       max: tokens.cacheSize,
       clock,
       clockSkewMs: tokens.clockSkew,
+      keyStillHeld: createKeyStillHeld(issuers),
     }),
     requireBinding: tokens.requireBinding,
     proofWindow: { maxAgeMs: tokens.dpop.maxAge, clockSkewMs: tokens.clockSkew },

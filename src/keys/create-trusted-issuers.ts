@@ -11,6 +11,7 @@ import { createDidIssuerKeyResolver } from './resolve-did-issuer-key.js';
 import {
   createRemoteJwksKeyResolver,
   createStaticJwksKeyResolver,
+  type IssuerKeyCheck,
   type IssuerKeyResolver,
 } from './resolve-jwks-key.js';
 import { createKeyResolver } from './resolve-verification-key.js';
@@ -49,7 +50,7 @@ export function createTrustedIssuers(
   });
   return config.issuers.map((issuer) => {
     const iss = issuer.issuer ?? issuer.did!;
-    let getKey: IssuerKeyResolver;
+    let getKey: IssuerKeyResolver & { holdsKey?: IssuerKeyCheck };
     if (issuer.did !== undefined) {
       getKey = createDidIssuerKeyResolver(issuer.did, resolveDidKey);
     } else if (issuer.jwks !== undefined) {
@@ -80,6 +81,7 @@ export function createTrustedIssuers(
         (allowed as readonly string[]).includes(alg),
       ),
       getKey,
+      ...(getKey.holdsKey === undefined ? {} : { holdsKey: getKey.holdsKey }),
       ...(issuer.subjects === undefined ? {} : { mayAssert: subjectMatcher(issuer.subjects) }),
     };
   });

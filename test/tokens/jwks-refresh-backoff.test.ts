@@ -1,37 +1,25 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type JWK, SignJWT } from 'jose';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problem } from '../support/envoy-client.js';
-import { type JwksServer, startJwksServer } from '../support/jwks-server.js';
-import { startTestApp, type TestApp } from '../support/start-test-app.js';
-import { createTestCa } from '../support/test-pki.js';
-import { AUDIENCE, bearerRequest } from '../support/token-check.js';
+import {
+  issuerSigningKey,
+  type JwksIssuerApp,
+  startJwksIssuerApp,
+} from '../support/jwks-issuer-app.js';
 
 /*
  * An issuer whose jwks_uri starts failing after the key set was fetched: the keys held stay in
  * use, and the failing refresh is retried with a growing delay — not on every request that
  * passes the refresh interval — with one log line per attempt.
  */
-const IDP = 'https://idp.example.com';
-const ISSUER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const FORGER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const JWK_1 = { ...(ISSUER_KEY.publicKey.export({ format: 'jwk' }) as JWK), kid: 'k1', use: 'sig' };
+const K1 = issuerSigningKey('k1');
+/** Names k1 but is another key: its tokens are forgeries. */
+const FORGER = { ...issuerSigningKey('k1'), kid: 'k1' };
 
-let jwks: JwksServer;
-let app: TestApp;
-let directory: string;
+let issuer: JwksIssuerApp;
 const warnings: string[] = [];
 
 beforeAll(async () => {
-  const ca = await createTestCa();
-  jwks = await startJwksServer(ca, [JWK_1]);
-  directory = mkdtempSync(join(tmpdir(), 'agent-authz-jwks-backoff-'));
-  writeFileSync(join(directory, 'ca.pem'), ca.pem);
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       warnings.push(
@@ -43,59 +31,28 @@ beforeAll(async () => {
       done();
     },
   });
-  const issuers = [{ issuer: IDP, jwksUri: jwks.url, audiences: [AUDIENCE] }];
-  app = await startTestApp(
-    [
-      `--issuers=${JSON.stringify(issuers)}`,
-      `--tokens.jwks.ca-file=${join(directory, 'ca.pem')}`,
-      '--tokens.jwks.refresh-interval=5m',
-      '--tokens.jwks.cooldown=30s',
-      '--resolver.max-wait=2s',
-      // About key fetching: an unbound token keeps the requests minimal.
-      '--tokens.require-binding=false',
-    ],
+  issuer = await startJwksIssuerApp(
+    [K1.jwk],
+    ['--tokens.jwks.refresh-interval=5m', '--tokens.jwks.cooldown=30s'],
     { logger: pino({ level: 'warn' }, sink) },
   );
 });
-afterAll(async () => {
-  await app?.stop();
-  await jwks?.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-/** A token with kid k1, signed by the issuer's key or (forged) by another one. */
-function token(signer: typeof ISSUER_KEY): Promise<string> {
-  const iat = Math.floor(app.now / 1000);
-  return new SignJWT({ sub: 'client-42', jti: `t-${Math.random()}` })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
-    .setIssuer(IDP)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 300)
-    .sign(signer.privateKey);
-}
-
-async function reasonFor(signer: typeof ISSUER_KEY): Promise<string> {
-  const request = bearerRequest({
-    method: 'GET',
-    url: 'https://api.example.com/r',
-    token: await token(signer),
-  });
-  const response = await app.client.check(request);
-  return response.ok_response !== undefined ? 'allowed' : String(problem(response).reason);
-}
+afterAll(async () => issuer?.close());
 
 const failureLines = () =>
   warnings.filter((line) => line.includes('issuer keys could not be fetched'));
 
 /** Sends `count` forged tokens one after another; each must be refused. */
 async function forged(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) expect(await reasonFor(FORGER_KEY)).toBe('token_invalid');
+  for (let i = 0; i < count; i++) {
+    expect(await issuer.reasonFor(await issuer.token(FORGER))).toBe('token_invalid');
+  }
 }
 
 describe('a failing issuer JWKS refresh', () => {
   it('is retried once per backoff period however many requests pass the refresh interval, with one log line each', async () => {
-    expect(await reasonFor(ISSUER_KEY)).toBe('allowed');
+    const { app, jwks } = issuer;
+    expect(await issuer.reasonFor(await issuer.token(K1))).toBe('allowed');
     expect(jwks.fetches).toBe(1);
     jwks.behaviour = { status: 500 };
     app.now += 5 * 60_000 + 1;
@@ -119,10 +76,11 @@ describe('a failing issuer JWKS refresh', () => {
   });
 
   it('keeps verifying with the keys it holds, and refreshes normally once the issuer answers again', async () => {
-    expect(await reasonFor(ISSUER_KEY)).toBe('allowed');
+    const { app, jwks } = issuer;
+    expect(await issuer.reasonFor(await issuer.token(K1))).toBe('allowed');
     jwks.behaviour = {};
     app.now += 30_000;
-    expect(await reasonFor(ISSUER_KEY)).toBe('allowed');
+    expect(await issuer.reasonFor(await issuer.token(K1))).toBe('allowed');
     await expect.poll(() => jwks.fetches).toBe(5);
     await forged(20);
     expect(jwks.fetches).toBe(5);
