@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolverSettings } from '../../keys/create-network-resolvers.js';
+import type { TtlBounds } from '../../keys/fetch/cache-freshness.js';
 import { createHttpsFetcher, type FetchedDocument } from '../../keys/fetch/fetch-https-document.js';
 import { createFetchCounters, FetchFailure } from '../../keys/fetch/fetch-outcomes.js';
 import {
@@ -29,6 +30,7 @@ import {
 import { inspectCacheHeaders } from './inspect-cache-headers.js';
 import { inspectDidDocument } from './inspect-did-document.js';
 import { inspectDirectoryKeys, type KeysInspection } from './inspect-directory-keys.js';
+import { inspectSignatureLifetime } from './inspect-signature-lifetime.js';
 import { type CheckTarget, resolveCheckTarget } from './resolve-check-target.js';
 
 export interface CheckDirectoryOptions {
@@ -108,7 +110,14 @@ export async function checkKeyDirectory(
           target,
           document,
           inspection.keys,
-          { nowMs, clockSkewMs: options.clockSkewMs ?? 0 },
+          {
+            nowMs,
+            clockSkewMs: options.clockSkewMs ?? 0,
+            cacheTtl: {
+              minMs: options.resolver.cacheTtl.min,
+              maxMs: options.resolver.cacheTtl.max,
+            },
+          },
           findings,
         );
   return report(true, keys);
@@ -177,7 +186,7 @@ function inspectSignature(
   target: CheckTarget,
   document: FetchedDocument,
   keys: readonly CheckedKey[],
-  options: { nowMs: number; clockSkewMs: number },
+  options: { nowMs: number; clockSkewMs: number; cacheTtl: TtlBounds },
   findings: Finding[],
 ): CheckedKey[] {
   try {
@@ -217,7 +226,7 @@ function inspectSignature(
   }
   const checked = keys.map((key) => ({
     ...key,
-    signedResponse: key.thumbprint !== undefined && result.signedBy.has(key.thumbprint),
+    signedResponse: key.thumbprint !== undefined && result.signedUntil.has(key.thumbprint),
   }));
   if (!result.signed) {
     findings.push(
@@ -240,14 +249,18 @@ function inspectSignature(
       );
     }
   }
-  if (result.signedBy.size > 0) {
+  if (result.signedUntil.size > 0) {
     findings.push(
       finding(
         'note',
         'response_signed',
-        `the response is signed by ${[...result.signedBy].join(', ')}`,
+        `the response is signed by ${[...result.signedUntil.keys()].join(', ')}`,
       ),
     );
   }
+  const headers = document.headers ?? {};
+  findings.push(
+    ...inspectSignatureLifetime(headers, result.signedUntil, options.nowMs, options.cacheTtl),
+  );
   return checked;
 }
