@@ -7,6 +7,7 @@ import {
   parseItem,
 } from 'structured-headers';
 import { AuthzError } from '../errors.js';
+import { WELL_KNOWN_DIRECTORY_PATH, webBotAuthAgentId } from '../keys/canonical-agent-id.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import { normaliseAgentUrl } from './normalise-agent-url.js';
 import type { ComponentId, SignatureCandidate } from './signature-candidate.js';
@@ -30,7 +31,7 @@ export const WEB_BOT_AUTH_GENERATIONS = [
 export type WebBotAuthGeneration = (typeof WEB_BOT_AUTH_GENERATIONS)[number];
 
 /** What a directory-typed member names: the well-known key directory of an origin. */
-export const WELL_KNOWN_DIRECTORY_PATH = '/.well-known/http-message-signatures-directory';
+export { WELL_KNOWN_DIRECTORY_PATH } from '../keys/canonical-agent-id.js';
 
 /** The Signature-Agent member a signature covers, read as one generation. */
 export interface SignatureAgent {
@@ -187,9 +188,8 @@ function jwksUrl(
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   requireAccepted(generation, accepted);
-  const { fetchUrl, identifier } = normaliseAgentUrl(value);
-  const wellKnown = fetchUrl.pathname === WELL_KNOWN_DIRECTORY_PATH && fetchUrl.search === '';
-  return { generation, fetchUrl, agentId: wellKnown ? fetchUrl.origin : identifier };
+  const { fetchUrl } = normaliseAgentUrl(value);
+  return { generation, fetchUrl, agentId: webBotAuthAgentId(fetchUrl) };
 }
 
 function requireAccepted(

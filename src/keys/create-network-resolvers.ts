@@ -102,8 +102,10 @@ export function createNetworkResolvers(
     parse: (document: FetchedDocument, url: URL) => T,
     sizeOf: (value: T, body: Buffer) => number,
     failuresNeverEvict = false,
+    lapsesAtMs?: (value: T) => number | undefined,
   ) =>
     createDocumentSource<T>({
+      ...(lapsesAtMs === undefined ? {} : { lapsesAtMs }),
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
       parse: (document, url) => {
@@ -129,7 +131,8 @@ export function createNetworkResolvers(
     (document) => parseDidDocument(document.body),
     (document) => 2 * JSON.stringify(document).length,
   );
-  // Web Bot Auth: a failed fetch never evicts cached keys (see create-document-source.ts).
+  // Web Bot Auth: a failed fetch never evicts cached keys (see create-document-source.ts), and
+  // a signed directory is fetched again when its response signatures expire.
   const directoryOptions = { clockSkewMs: options.clockSkewMs ?? 0 };
   const directories = sourceOf<KeyDirectory>(
     DIRECTORY_MEDIA_TYPES,
@@ -137,6 +140,7 @@ export function createNetworkResolvers(
       parseKeyDirectory(document, url, { ...directoryOptions, nowMs: options.clock() }),
     (_directory, body) => 2 * body.length,
     true,
+    (directory) => directory.signedUntilMs,
   );
   const clientMetadata = sourceOf<ClientMetadataKeys>(
     CLIENT_METADATA_MEDIA_TYPES,

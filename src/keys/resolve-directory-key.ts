@@ -11,7 +11,10 @@ export type KeyLocation = Pick<SignatureAgent, 'fetchUrl' | 'agentId'> & {
   readonly generation: SignatureAgent['generation'] | 'tag-directory';
 };
 
-/** A directory key, and whether the directory's response signature covered it. */
+/**
+ * A directory key, and whether a directory response signature by it covered the response and
+ * has not expired (a cached copy outlives its signatures' `expires`; what they prove does not).
+ */
 export interface DirectoryVerificationKey extends VerificationKey {
   readonly directorySigned: boolean;
 }
@@ -82,13 +85,14 @@ export function createDirectoryKeyResolver(
     if (entry === undefined) {
       throw new AuthzError('key_unresolvable', 'the key directory does not list this keyid');
     }
-    checkValidity(entry, clock());
+    const now = clock();
+    checkValidity(entry, now);
     return {
       keyId: thumbprint,
       controller: location.agentId,
       algorithm: entry.algorithm,
       key: entry.key,
-      directorySigned: entry.signedFor,
+      directorySigned: entry.signedUntilMs !== undefined && now < entry.signedUntilMs,
     };
   };
 }

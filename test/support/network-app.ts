@@ -19,6 +19,19 @@ export function networkFlags(host: DocumentHost, extra: string[] = []): string[]
 
 export const DID_JSON = { 'content-type': 'application/did+json' } as const;
 
+/**
+ * The `resolver` settings `agent-authz directory check` is given for a test host: the server's
+ * defaults, with private addresses allowed (the host is on 127.0.0.1).
+ */
+export const TEST_HOST_RESOLVER = {
+  network: true,
+  allowPrivateNetworks: true,
+  allowedHosts: [],
+  timeout: 2000,
+  maxBytes: 65_536,
+  cacheTtl: { min: 60_000, max: 3_600_000 },
+} as const;
+
 const GET = { method: 'GET', url: 'https://api.example.com/orders' };
 
 /**

@@ -56,6 +56,13 @@ export interface DocumentSourceOptions<T> {
    * fetch replaces it (and so evicts a key it no longer lists). did:web keeps `maxStale`.
    */
   readonly failuresNeverEvict?: boolean;
+  /**
+   * When something the parsed value proves lapses (a directory's response signatures expire):
+   * the document is then no longer fresh, whatever Cache-Control allowed, and is fetched again
+   * — but never sooner than `cacheTtl.min` after it was fetched, so a host cannot force a
+   * fetch per check by signing for a second. Undefined: nothing lapses.
+   */
+  readonly lapsesAtMs?: (value: T) => number | undefined;
 }
 
 /** Bookkeeping of one entry (timestamps, the key, the map slot), on top of its value. */
@@ -107,7 +114,7 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
       const document = await options.fetch(url, options.mediaTypes, client);
       const value = parseDocument(document, url);
       const now = clock();
-      const freshUntilMs = now + freshnessMs(document.cacheControl, options.cacheTtl);
+      const freshUntilMs = freshUntil(value, document, now);
       const entry = {
         kind: 'document' as const,
         value,
@@ -123,6 +130,13 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
       remember(url, error);
       throw error;
     }
+  };
+
+  const freshUntil = (value: T, document: FetchedDocument, now: number): number => {
+    const cacheable = now + freshnessMs(document.cacheControl, options.cacheTtl);
+    const lapses = options.lapsesAtMs?.(value);
+    if (lapses === undefined) return cacheable;
+    return Math.min(cacheable, Math.max(lapses, now + options.cacheTtl.minMs));
   };
 
   const parseDocument = (document: FetchedDocument, url: URL): T => {
