@@ -134,6 +134,9 @@ function webBotAuthRequests(shared: SharedMaterial): PreparedRequests {
         caFile: shared.caFile,
         maxWait: '2s',
       },
+      // resolver.maxWait must stay below the check deadline: the first check waits for the
+      // directory, every later one is answered from the cache.
+      limits: { checkTimeout: '3s' },
     },
     directoryKeys: [{ ...key.publicJwk, use: 'sig' }],
     fresh: true,

@@ -101,7 +101,7 @@ async function main(): Promise<number> {
     // The capacity probe is a closed loop at saturation, where a check can queue past the
     // default 140 ms deadline and be denied deadline_exceeded, as designed; the soak judges
     // answers and memory, and the deadline has its own tests (test/limits).
-    limits: { checkTimeout: '2s' },
+    limits: { checkTimeout: '3s' },
     resolver: {
       network: true,
       allowPrivateNetworks: true,

@@ -8,6 +8,7 @@ export const REASON_CODES = [
   'credential_missing',
   'signature_invalid',
   'key_unresolvable',
+  'key_pending',
   'did_method_unsupported',
   'alg_mismatch',
   'expired',

@@ -10,9 +10,13 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the admin API on this origin; mutations carry the token in the Authorization header. */
+/**
+ * Calls the admin API on this origin. Every call carries X-Agent-Authz-Admin, which the API
+ * requires on reads: a page on another site cannot send it without a CORS preflight, which the
+ * API never grants. Mutations carry the token in the Authorization header.
+ */
 export async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
+  const headers = { accept: 'application/json', 'x-agent-authz-admin': '1' };
   if (method !== 'GET' && state.token) headers.authorization = `Bearer ${state.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {

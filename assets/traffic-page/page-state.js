@@ -2,7 +2,7 @@
 // only when the operator ticks "Keep it for this tab".
 
 export const TOKEN_KEY = 'agent-authz-admin-token';
-/** Agents loaded for the table: one page of GET /v1/agents. */
+/** Agents loaded for the table: the first this many by id, from GET /v1/agents. */
 export const AGENT_PAGE = 1000;
 export const TRUST_ORDER = { new: 0, known: 1, trusted: 2 };
 

@@ -10,19 +10,39 @@ import { renderTraffic, summary } from './draw-traffic.js';
 import { AGENT_PAGE, state, TOKEN_KEY } from './page-state.js';
 
 const REFRESH_MS = 5000;
+/** Requests one refresh may spend on the agents table (each is bounded by the server). */
+const MAX_AGENT_REQUESTS = 10;
+
+/**
+ * The first AGENT_PAGE agents by id. The server examines a bounded number of agents per
+ * request and may answer a short page with `next`, so this follows `next` until the table is
+ * full, the listing ends, or MAX_AGENT_REQUESTS have been made.
+ */
+async function loadAgents() {
+  const agents = [];
+  let next;
+  for (let i = 0; i < MAX_AGENT_REQUESTS && agents.length < AGENT_PAGE; i += 1) {
+    const after = next === undefined ? '' : `&after=${encodeURIComponent(next)}`;
+    const page = await api('GET', `/v1/agents?limit=${AGENT_PAGE - agents.length}${after}`);
+    agents.push(...page.agents);
+    next = page.next;
+    if (next === undefined) break;
+  }
+  return { agents, more: next !== undefined };
+}
 
 async function refresh() {
   try {
     const window = $('window').value;
     const [traffic, agents, revocations, admin] = await Promise.all([
       api('GET', `/v1/traffic?window=${encodeURIComponent(window)}`),
-      api('GET', `/v1/agents?limit=${AGENT_PAGE}`),
+      loadAgents(),
       api('GET', '/v1/revocations'),
       api('GET', '/v1/admin'),
     ]);
     state.traffic = traffic;
     state.agents = agents.agents;
-    state.moreAgents = agents.next !== undefined;
+    state.moreAgents = agents.more;
     state.revoked = new Set(revocations.revoked);
     state.mutations = admin.mutations;
     if (state.selected !== null) await loadDetail(state.selected);

@@ -3,8 +3,9 @@ import { canonicalAgentId } from '../keys/canonical-agent-id.js';
 import { findAgentRule } from '../policy/find-agent-rule.js';
 import type { AdminDeps, AdminHandler, AdminRequest } from './admin-deps.js';
 import { json, problem } from './admin-reply.js';
-import { type AgentView, agentView, matchesFilter } from './agent-view.js';
+import { agentView } from './agent-view.js';
 import { mutation } from './mutation.js';
+import { scanAgents } from './scan-agents.js';
 
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).prefault(100),
@@ -20,8 +21,9 @@ const listQuery = z.strictObject({
 
 /**
  * `GET /v1/agents?limit&after&trust&owner&zone&quarantined`: agents with a recorded history,
- * ordered by id. `next` is the cursor for `after`; filters apply before the page is cut, so a
- * page may scan several store pages.
+ * ordered by id, filters applied before the page is cut. One request examines a bounded number
+ * of agents (scanAgents), so a page may hold fewer than `limit` agents, or none, and still
+ * carry `next`: the cursor for `after`, absent once the listing has reached the end.
  */
 export const listAgents: AdminHandler = async (deps, { url }) => {
   const parsed = listQuery.safeParse(Object.fromEntries(url.searchParams));
@@ -29,20 +31,13 @@ export const listAgents: AdminHandler = async (deps, { url }) => {
     return problem(400, 'Invalid query', z.prettifyError(parsed.error).replaceAll('\n', ' '));
   }
   const { limit, after, ...filter } = parsed.data;
-  const policy = deps.policy.current();
-  const agents: AgentView[] = [];
-  let cursor = after;
-  do {
-    const page = await deps.store.history.list({ limit, ...(cursor ? { after: cursor } : {}) });
-    for (const { id, history } of page.agents) {
-      cursor = id;
-      const view = agentView(policy, id, history, deps.clock());
-      if (matchesFilter(view, filter)) agents.push(view);
-      if (agents.length === limit) break;
-    }
-    if (page.next === undefined && agents.length < limit) cursor = undefined;
-  } while (cursor !== undefined && agents.length < limit);
-  return json(200, cursor === undefined ? { agents } : { agents, next: cursor });
+  const scanned = { history: deps.store.history, policy: deps.policy.current(), clock: deps.clock };
+  const { agents, next } = await scanAgents(scanned, {
+    limit,
+    ...(after === undefined ? {} : { after }),
+    filter,
+  });
+  return json(200, next === undefined ? { agents } : { agents, next });
 };
 
 /** `GET /v1/agents/{id}`: history, trust, workloads, drift events and quarantine. */

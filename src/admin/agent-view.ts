@@ -59,13 +59,25 @@ export function agentView(
   };
 }
 
-/** Every given filter must hold; a zone matches agents whose rule allows it (or any zone). */
-export function matchesFilter(view: AgentView, filter: AgentFilter): boolean {
-  if (filter.trust !== undefined && view.trust !== filter.trust) return false;
-  if (filter.owner !== undefined && view.owner !== filter.owner) return false;
-  if (filter.quarantined !== undefined && view.quarantined !== filter.quarantined) return false;
-  if (filter.zone !== undefined && view.zones !== null && !view.zones.includes(filter.zone)) {
+/**
+ * Whether the agent passes every given filter; a zone matches agents whose rule allows it (or
+ * any zone). Decided from the rule and history alone, so a listing builds a view only for the
+ * agents it returns.
+ */
+export function matchesFilter(
+  policy: Policy,
+  id: string,
+  history: AgentHistory | undefined,
+  nowMs: number,
+  filter: AgentFilter,
+): boolean {
+  if (filter.quarantined !== undefined && (history?.quarantined ?? false) !== filter.quarantined) {
     return false;
   }
-  return true;
+  const rule = findAgentRule(policy, id, id);
+  if (filter.owner !== undefined && (rule?.owner ?? null) !== filter.owner) return false;
+  if (filter.zone !== undefined && rule?.zones !== undefined && !rule.zones.has(filter.zone)) {
+    return false;
+  }
+  return filter.trust === undefined || trustLevel(policy, rule, history, nowMs) === filter.trust;
 }

@@ -6,6 +6,7 @@ import { type AdminReply, problem, writeReply } from './admin-reply.js';
 import { getAgent, listAgents, releaseAgent } from './agent-routes.js';
 import { isAllowedAdminHost } from './check-admin-host.js';
 import { pageAsset, trafficPage } from './page-routes.js';
+import { refuseCrossSite } from './refuse-cross-site.js';
 import { createRevocation, deleteRevocation, listRevocations } from './revocation-routes.js';
 import { healthz, metrics, policy, readyz } from './status-routes.js';
 import { adminStatus, traffic } from './traffic-routes.js';
@@ -70,6 +71,8 @@ async function route(deps: AdminDeps, request: IncomingMessage): Promise<AdminRe
     );
   }
   const url = new URL(request.url ?? '/', 'http://admin.invalid');
+  const refusal = refuseCrossSite(request, url, deps.token);
+  if (refusal !== undefined) return refusal;
   for (const { path, methods } of ROUTES) {
     const match = path.exec(url.pathname);
     if (match === null) continue;

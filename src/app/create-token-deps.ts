@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { TokenDeps } from '../pipeline/check-deps.js';
 import { cacheProofKeys } from '../proofs/cache-proof-keys.js';
 import { cacheVerifiedTokens } from '../proofs/cache-verified-tokens.js';
-import { createTokenVerifier } from '../proofs/verify-access-token.js';
+import { createKeyStillHeld, createTokenVerifier } from '../proofs/verify-access-token.js';
 import type { Logger } from '../telemetry/logger.js';
 
 /**
@@ -25,8 +25,8 @@ export function createTokenDeps(
   const issuers = createTrustedIssuers(config, {
     clock,
     didMethods: network.methods,
-    onJwksError: (issuer, error) =>
-      logger.warn({ issuer, err: error }, 'issuer keys could not be fetched'),
+    onJwksError: (issuer, error, retryInMs) =>
+      logger.warn({ issuer, err: error, retryInMs }, 'issuer keys could not be fetched'),
   });
   const verify = createTokenVerifier(issuers, {
     clockSkewMs: tokens.clockSkew,
@@ -38,6 +38,7 @@ export function createTokenDeps(
       max: tokens.cacheSize,
       clock,
       clockSkewMs: tokens.clockSkew,
+      keyStillHeld: createKeyStillHeld(issuers),
     }),
     requireBinding: tokens.requireBinding,
     proofWindow: { maxAgeMs: tokens.dpop.maxAge, clockSkewMs: tokens.clockSkew },

@@ -23,11 +23,11 @@ export function instrumentKeyResolver(resolve: KeyResolver, metrics: Metrics): K
     DID_METHODS.map((method) => [method, observer(metrics.keyResolutions, method)]),
   ) as Record<(typeof DID_METHODS)[number], Observer>;
   const inChildSpan = childSpanRunner();
-  return (keyId) => {
+  return (keyId, client) => {
     const observe = byMethod[didMethod(keyId)];
     return inChildSpan('agent_authz.resolve_key', (span) => {
       span?.setAttribute('agent_authz.key.method', observe.method);
-      return observe(span, resolve(keyId), (key) => key);
+      return observe(span, resolve(keyId, client), (key) => key);
     });
   };
 }
@@ -39,10 +39,10 @@ export function instrumentDirectoryResolver(
 ): DirectoryKeyResolver {
   const observe = observer(metrics.keyResolutions, 'web_bot_auth');
   const inChildSpan = childSpanRunner();
-  return (origin, thumbprint) =>
+  return (origin, thumbprint, client) =>
     inChildSpan('agent_authz.resolve_key', (span) => {
       span?.setAttribute('agent_authz.key.method', observe.method);
-      return observe(span, resolve(origin, thumbprint), (key) => key.key);
+      return observe(span, resolve(origin, thumbprint, client), (key) => key.key);
     });
 }
 

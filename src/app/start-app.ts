@@ -12,6 +12,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { composeCheck } from './compose-check.js';
+import { grpcBounds } from './grpc-bounds.js';
 import { startAdmin } from './start-admin.js';
 import { startHttpListener } from './start-http-transport.js';
 
@@ -65,7 +66,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     ...options,
     clock,
   });
-  const grpc = await startGrpcTransport(config.listen.grpc, check, { server: config.grpc.server });
+  const grpc = await startGrpcTransport(config.listen.grpc, check, {
+    server: config.grpc.server,
+    bounds: grpcBounds(config),
+    onInternalError: (error) =>
+      logger.error({ err: error }, 'a gRPC call failed inside the server; its stream was reset'),
+    requestLimits: config.limits,
+  });
   let serving = true;
   const admin: AdminServer = await startAdmin(config, {
     store,

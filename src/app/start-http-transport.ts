@@ -10,7 +10,7 @@ export async function startHttpListener(
   logger: Logger,
 ): Promise<HttpTransport | undefined> {
   if (config.listen.http === '') return undefined;
-  const transport = await startHttpTransport(config.listen.http, check, config.http);
+  const transport = await startHttpTransport(config.listen.http, check, config.http, config.limits);
   logger.info(
     { http: config.listen.http, port: transport.port, pathPrefix: config.http.pathPrefix },
     'HTTP ext_authz listening',

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config-schema.js';
 import { normaliseAgentUrl } from '../credentials/normalise-agent-url.js';
-import { WELL_KNOWN_DIRECTORY_PATH } from '../credentials/read-signature-agent.js';
+import { WELL_KNOWN_DIRECTORY_PATH, webBotAuthAgentId } from '../keys/canonical-agent-id.js';
 import type { KeyLocation } from '../keys/resolve-directory-key.js';
 import type { WebBotAuthSettings } from '../proofs/check-web-bot-auth-profile.js';
 
@@ -12,13 +12,12 @@ import type { WebBotAuthSettings } from '../proofs/check-web-bot-auth-profile.js
 export function webBotAuthSettings(config: Config['webBotAuth']): WebBotAuthSettings {
   const tagDirectories = new Map<string, KeyLocation>();
   for (const { tag, url } of config.tagDirectories) {
-    const { fetchUrl, identifier } = normaliseAgentUrl(url);
+    const { fetchUrl } = normaliseAgentUrl(url);
     const origin = fetchUrl.pathname === '/' && fetchUrl.search === '';
     tagDirectories.set(tag, {
       generation: 'tag-directory',
       fetchUrl: origin ? new URL(WELL_KNOWN_DIRECTORY_PATH, fetchUrl) : fetchUrl,
-      agentId:
-        origin || fetchUrl.pathname === WELL_KNOWN_DIRECTORY_PATH ? fetchUrl.origin : identifier,
+      agentId: webBotAuthAgentId(fetchUrl),
     });
   }
   return {

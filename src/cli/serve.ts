@@ -3,6 +3,7 @@ import { configFlagOptions } from '../config/config-sources.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
 import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
+import { exitOnUncaught } from './exit-on-uncaught.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { isSupervisor, superviseWorkers } from './supervise-workers.js';
 
@@ -55,6 +56,7 @@ export async function serve(args: readonly string[]): Promise<void> {
     flags: Object.entries(fields).map(([name, value]) => `--${name}=${value}`),
   });
   const logger = createLogger(config.log.level);
+  exitOnUncaught(logger);
   routeGrpcLogs(logger);
   if (isSupervisor(config)) return superviseWorkers(config, logger);
   const app = await startApp(config, { logger }).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WEB_BOT_AUTH_GENERATIONS } from '../credentials/read-signature-agent.js';
 import { durationSchema } from './duration.js';
+import { checkGrpcBounds, grpcSchema } from './grpc-schema.js';
 import { limitsSchema } from './limits-schema.js';
 import { storeSchema } from './store-schema.js';
 import { type IssuerConfig, issuerSchema, tokensSchema } from './token-schema.js';
@@ -46,16 +47,7 @@ export const configSchema = z
       })
       .prefault({}),
     http: httpTransportSchema(),
-    grpc: z
-      .strictObject({
-        server: z
-          .enum(['native', 'grpc-js'])
-          .prefault('native')
-          .describe(
-            'the gRPC server on listen.grpc: native (hand-written over node:http2) or grpc-js; docs/performance.md compares them',
-          ),
-      })
-      .prefault({}),
+    grpc: grpcSchema(),
     policy: z
       .string()
       .min(1)
@@ -179,6 +171,15 @@ export const configSchema = z
         'must not be shorter than resolver.maxWait',
       );
     }
+    // A key document still arriving is answered key_pending, not deadline_exceeded.
+    if (config.resolver.maxWait >= config.limits.checkTimeout) {
+      mustBeBelow(
+        ['resolver', 'maxWait'],
+        ['limits', 'checkTimeout'],
+        'must be shorter than limits.checkTimeout',
+        'must be longer than resolver.maxWait',
+      );
+    }
     if (config.resolver.cacheBytes < 4 * config.resolver.maxBytes) {
       mustBeBelow(
         ['resolver', 'maxBytes'],
@@ -188,6 +189,7 @@ export const configSchema = z
       );
     }
     checkIssuers(config, context);
+    checkGrpcBounds(config, context);
     if (config.workers > 1 && config.store.redis === undefined) {
       context.addIssue({
         code: 'custom',
@@ -246,6 +248,45 @@ function httpTransportSchema() {
         .positive()
         .prefault(1_048_576)
         .describe('largest forwarded body read; a larger check request is answered 413'),
+      maxBufferedBodyBytes: z
+        .int()
+        .positive()
+        .prefault(33_554_432)
+        .describe(
+          'forwarded bodies held at once, in bytes, in all; a request whose declared body does not fit is answered 503 before it is read',
+        ),
+      headersTimeout: durationSchema
+        .prefault('5s')
+        .describe('longest wait for a request’s headers; then 408 and the connection closes'),
+      requestTimeout: durationSchema
+        .prefault('10s')
+        .describe(
+          'longest wait for a whole request, body included; then 408 and the connection closes',
+        ),
+      keepAliveTimeout: durationSchema
+        .prefault('60s')
+        .describe('how long an idle connection is kept; keep Envoy’s cluster idle_timeout shorter'),
+      maxConnections: z
+        .int()
+        .positive()
+        .prefault(1024)
+        .describe('open connections at once; more are closed as they arrive'),
+    })
+    .superRefine((http, context) => {
+      if (http.maxBufferedBodyBytes < http.maxBodyBytes) {
+        context.addIssue({
+          code: 'custom',
+          path: ['maxBufferedBodyBytes'],
+          message: 'must be at least http.maxBodyBytes, so the largest body can be read',
+        });
+      }
+      if (http.headersTimeout > http.requestTimeout) {
+        context.addIssue({
+          code: 'custom',
+          path: ['headersTimeout'],
+          message: 'must not be longer than http.requestTimeout',
+        });
+      }
     })
     .prefault({});
 }
@@ -275,7 +316,7 @@ function resolverSchema() {
       maxWait: durationSchema
         .prefault('100ms')
         .describe(
-          'longest a check waits for a fetch; the fetch goes on up to `timeout` and fills the cache',
+          'longest a check waits for a key document or issuer JWKS, below limits.checkTimeout; then it is denied `key_pending` (503, Retry-After) while the fetch goes on up to its timeout and fills the cache',
         ),
       maxBytes: z
         .int()
@@ -332,11 +373,21 @@ function resolverSchema() {
         .max(1000)
         .prefault(4)
         .describe(
-          'fetches in flight to one host name at once, so one slow host cannot take them all',
+          'fetches in flight to one origin (scheme, host, port) at once, so one slow origin cannot take them all',
+        ),
+      maxConcurrentFetchesPerClient: z
+        .int()
+        .positive()
+        .max(1000)
+        .prefault(4)
+        .describe(
+          'fetches one client (its source principal, else its address; an IPv6 one by its /64) may have in flight, so one client naming many origins cannot take the slots other clients need',
         ),
       hostCooldown: durationSchema
         .prefault('10s')
-        .describe('after a host timed out or could not be reached, how long it is not contacted'),
+        .describe(
+          'after an origin (scheme, host, port) timed out or could not be reached, how long it is not contacted',
+        ),
       caFile: z
         .string()
         .prefault('')

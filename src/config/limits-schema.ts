@@ -28,7 +28,15 @@ export function limitsSchema() {
         .max(8_388_608)
         .prefault(65_536)
         .describe(
-          'header names and values of one request together, in characters; more is denied `headers_too_large`',
+          'header names and values of one request together, in bytes, counted as they are read; more is denied `headers_too_large`',
+        ),
+      maxHeaderLines: z
+        .int()
+        .positive()
+        .max(65_536)
+        .prefault(1024)
+        .describe(
+          'header lines of one request (pseudo-headers aside), counted as they are read; more is denied `headers_too_large`',
         ),
       maxFieldBytes: z
         .int()

@@ -385,6 +385,7 @@ describe('the resolver section', () => {
       negativeTtl: 30_000,
       maxConcurrentFetches: 16,
       maxConcurrentFetchesPerHost: 4,
+      maxConcurrentFetchesPerClient: 4,
       hostCooldown: 10_000,
       caFile: '',
     });
@@ -409,6 +410,18 @@ describe('the resolver section', () => {
   it('refuses a maxWait longer than the fetch timeout', () => {
     expect(loadError({ flags: ['--resolver.max-wait=3s'] }).message).toContain(
       'option --resolver.max-wait: resolver.maxWait: must not be longer than resolver.timeout',
+    );
+  });
+
+  it('refuses a resolver.maxWait not shorter than limits.checkTimeout, naming both', () => {
+    expect(loadError({ flags: ['--resolver.max-wait=140ms'] }).message).toContain(
+      'option --resolver.max-wait: resolver.maxWait: must be shorter than limits.checkTimeout (limits.checkTimeout from default)',
+    );
+    expect(loadError({ flags: ['--limits.check-timeout=100ms'] }).message).toContain(
+      'option --limits.check-timeout: limits.checkTimeout: must be longer than resolver.maxWait (resolver.maxWait is the default)',
+    );
+    expect(loadConfig({ env: {}, flags: ['--limits.check-timeout=101ms'] }).resolver.maxWait).toBe(
+      100,
     );
   });
 

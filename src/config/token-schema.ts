@@ -99,8 +99,10 @@ export const tokensSchema = z
     jwks: z
       .strictObject({
         timeout: durationSchema
-          .prefault('150ms')
-          .describe('deadline of one JWKS fetch, below Envoy’s 200 ms ext_authz timeout'),
+          .prefault('2s')
+          .describe(
+            'deadline of one JWKS fetch; a check waits for it at most resolver.maxWait, then it is denied `key_pending` while the fetch goes on',
+          ),
         refreshInterval: durationSchema
           .prefault('5m')
           .describe('a JWKS older than this is refetched in the background'),

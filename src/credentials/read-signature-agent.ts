@@ -1,5 +1,6 @@
 import { type BareItem, parseItem } from 'structured-headers';
 import { AuthzError } from '../errors.js';
+import { WELL_KNOWN_DIRECTORY_PATH, webBotAuthAgentId } from '../keys/canonical-agent-id.js';
 import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
 import {
   isInnerList,
@@ -31,7 +32,7 @@ export const WEB_BOT_AUTH_GENERATIONS = [
 export type WebBotAuthGeneration = (typeof WEB_BOT_AUTH_GENERATIONS)[number];
 
 /** What a directory-typed member names: the well-known key directory of an origin. */
-export const WELL_KNOWN_DIRECTORY_PATH = '/.well-known/http-message-signatures-directory';
+export { WELL_KNOWN_DIRECTORY_PATH } from '../keys/canonical-agent-id.js';
 
 /** The Signature-Agent member a signature covers, read as one generation. */
 export interface SignatureAgent {
@@ -198,9 +199,8 @@ function jwksUrl(
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   requireAccepted(generation, accepted);
-  const { fetchUrl, identifier } = normaliseAgentUrl(value);
-  const wellKnown = fetchUrl.pathname === WELL_KNOWN_DIRECTORY_PATH && fetchUrl.search === '';
-  return { generation, fetchUrl, agentId: wellKnown ? fetchUrl.origin : identifier };
+  const { fetchUrl } = normaliseAgentUrl(value);
+  return { generation, fetchUrl, agentId: webBotAuthAgentId(fetchUrl) };
 }
 
 function requireAccepted(

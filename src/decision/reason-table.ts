@@ -15,6 +15,13 @@ export interface ReasonResponse {
   readonly grpcCode: GrpcCode;
   /** Problem title (RFC 9457 §3.1.3): short, stable per reason. */
   readonly title: string;
+  /**
+   * The authorizer itself could not decide (its store, its capacity, its deadline, a bug):
+   * answered to Envoy 1.37+ as `error_response` too, so Envoy's `failure_mode_allow` and
+   * `status_on_error` apply. Never set for an answer about the caller's credential, however
+   * transient: a caller must not be able to choose a fail-open path.
+   */
+  readonly authorizerFailure?: true;
 }
 
 const unauthenticated = (title: string): ReasonResponse => ({
@@ -34,6 +41,12 @@ export const REASON_RESPONSES: Readonly<Record<ReasonCode, ReasonResponse>> = {
   credential_missing: unauthenticated('Agent credential required'),
   signature_invalid: unauthenticated('Invalid signature'),
   key_unresolvable: unauthenticated('Signing key cannot be resolved'),
+  // Still fetching, not refused: the same request succeeds once the document is cached.
+  key_pending: {
+    httpStatus: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    title: 'Signing key still being fetched',
+  },
   did_method_unsupported: unauthenticated('DID method not supported'),
   alg_mismatch: unauthenticated('Algorithm does not match the key'),
   expired: unauthenticated('Credential expired'),
@@ -56,6 +69,7 @@ export const REASON_RESPONSES: Readonly<Record<ReasonCode, ReasonResponse>> = {
     httpStatus: 503,
     grpcCode: GrpcCode.UNAVAILABLE,
     title: 'State store unavailable',
+    authorizerFailure: true,
   },
   // RFC 6585 §5 and RFC 9110 §15.5.14: the request is refused for its size, not its credential.
   headers_too_large: {
@@ -68,11 +82,22 @@ export const REASON_RESPONSES: Readonly<Record<ReasonCode, ReasonResponse>> = {
     grpcCode: GrpcCode.RESOURCE_EXHAUSTED,
     title: 'Request body too large to check',
   },
-  overloaded: { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, title: 'Authorizer overloaded' },
+  overloaded: {
+    httpStatus: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    title: 'Authorizer overloaded',
+    authorizerFailure: true,
+  },
   deadline_exceeded: {
     httpStatus: 503,
     grpcCode: GrpcCode.UNAVAILABLE,
     title: 'Check did not finish in time',
+    authorizerFailure: true,
   },
-  internal_error: { httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, title: 'Authorizer error' },
+  internal_error: {
+    httpStatus: 503,
+    grpcCode: GrpcCode.UNAVAILABLE,
+    title: 'Authorizer error',
+    authorizerFailure: true,
+  },
 };

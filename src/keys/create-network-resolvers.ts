@@ -39,6 +39,7 @@ export interface ResolverSettings {
   readonly cacheBytes: number;
   readonly maxConcurrentFetches: number;
   readonly maxConcurrentFetchesPerHost: number;
+  readonly maxConcurrentFetchesPerClient: number;
   readonly hostCooldown: number;
   readonly caFile: string;
 }
@@ -85,9 +86,10 @@ export function createNetworkResolvers(
     maxBytes: settings.maxBytes,
     allowPrivateNetworks: settings.allowPrivateNetworks,
     allowedHosts: settings.allowedHosts,
-    maxConcurrent: settings.maxConcurrentFetches,
-    perHost: {
-      maxConcurrentPerHost: settings.maxConcurrentFetchesPerHost,
+    slots: {
+      maxConcurrent: settings.maxConcurrentFetches,
+      maxConcurrentPerOrigin: settings.maxConcurrentFetchesPerHost,
+      maxConcurrentPerClient: settings.maxConcurrentFetchesPerClient,
       cooldownMs: settings.hostCooldown,
     },
     clock: options.clock,
@@ -100,8 +102,10 @@ export function createNetworkResolvers(
     parse: (document: FetchedDocument, url: URL) => T,
     sizeOf: (value: T, body: Buffer) => number,
     failuresNeverEvict = false,
+    lapsesAtMs?: (value: T) => number | undefined,
   ) =>
     createDocumentSource<T>({
+      ...(lapsesAtMs === undefined ? {} : { lapsesAtMs }),
       fetch: fetch satisfies DocumentFetcher,
       mediaTypes,
       parse: (document, url) => {
@@ -127,7 +131,8 @@ export function createNetworkResolvers(
     (document) => parseDidDocument(document.body),
     (document) => 2 * JSON.stringify(document).length,
   );
-  // Web Bot Auth: a failed fetch never evicts cached keys (see create-document-source.ts).
+  // Web Bot Auth: a failed fetch never evicts cached keys (see create-document-source.ts), and
+  // a signed directory is fetched again when its response signatures expire.
   const directoryOptions = { clockSkewMs: options.clockSkewMs ?? 0 };
   const directories = sourceOf<KeyDirectory>(
     DIRECTORY_MEDIA_TYPES,
@@ -135,6 +140,7 @@ export function createNetworkResolvers(
       parseKeyDirectory(document, url, { ...directoryOptions, nowMs: options.clock() }),
     (_directory, body) => 2 * body.length,
     true,
+    (directory) => directory.signedUntilMs,
   );
   const clientMetadata = sourceOf<ClientMetadataKeys>(
     CLIENT_METADATA_MEDIA_TYPES,

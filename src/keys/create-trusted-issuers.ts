@@ -11,6 +11,7 @@ import { createDidIssuerKeyResolver } from './resolve-did-issuer-key.js';
 import {
   createRemoteJwksKeyResolver,
   createStaticJwksKeyResolver,
+  type IssuerKeyCheck,
   type IssuerKeyResolver,
 } from './resolve-jwks-key.js';
 import { createKeyResolver } from './resolve-verification-key.js';
@@ -22,8 +23,11 @@ export interface TrustedIssuerOptions {
   readonly clock: Clock;
   /** DID methods beyond did:key and did:jwk (did:web when network resolution is on). */
   readonly didMethods?: Readonly<Record<string, DIDResolver>>;
-  /** Told when a background JWKS fetch fails; the keys already held stay in use. */
-  readonly onJwksError: (issuer: string, error: unknown) => void;
+  /**
+   * Told when a JWKS fetch fails, with the delay before the next attempt (one call per retry
+   * period); the keys already held stay in use.
+   */
+  readonly onJwksError: (issuer: string, error: unknown, retryInMs: number) => void;
 }
 
 /**
@@ -46,7 +50,7 @@ export function createTrustedIssuers(
   });
   return config.issuers.map((issuer) => {
     const iss = issuer.issuer ?? issuer.did!;
-    let getKey: IssuerKeyResolver;
+    let getKey: IssuerKeyResolver & { holdsKey?: IssuerKeyCheck };
     if (issuer.did !== undefined) {
       getKey = createDidIssuerKeyResolver(issuer.did, resolveDidKey);
     } else if (issuer.jwks !== undefined) {
@@ -61,10 +65,12 @@ export function createTrustedIssuers(
         fetch: () => fetchJwks(issuer.jwksUri!),
         refreshIntervalMs: tokens.jwks.refreshInterval,
         cooldownMs: tokens.jwks.cooldown,
+        maxWaitMs: config.resolver.maxWait,
         clock: options.clock,
-        onRefreshError: (error) => options.onJwksError(iss, error),
+        onRefreshError: (error, retryInMs) => options.onJwksError(iss, error, retryInMs),
       });
-      remote.refresh().catch((error: unknown) => options.onJwksError(iss, error));
+      // A failure is reported through onRefreshError.
+      remote.refresh().catch(() => {});
       getKey = remote;
     }
     const allowed = issuer.did === undefined ? TOKEN_ALGORITHMS : DID_TOKEN_ALGORITHMS;
@@ -75,6 +81,7 @@ export function createTrustedIssuers(
         (allowed as readonly string[]).includes(alg),
       ),
       getKey,
+      ...(getKey.holdsKey === undefined ? {} : { holdsKey: getKey.holdsKey }),
       ...(issuer.subjects === undefined ? {} : { mayAssert: subjectMatcher(issuer.subjects) }),
     };
   });

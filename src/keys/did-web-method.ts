@@ -13,14 +13,16 @@ export const DID_DOCUMENT_MEDIA_TYPES = [
 
 /**
  * did:web through the network document source: the DID maps to an HTTPS URL and the cached
- * or freshly fetched did.json is its document. `freshUntilMs` in the resolution metadata tells
+ * or freshly fetched did.json is its document, fetched on behalf of the resolution option
+ * `client` (see fetch-requester.ts). `freshUntilMs` in the resolution metadata tells
  * the key cache how long a key imported from this document may be reused.
  */
 export function createDidWebMethod(source: DocumentSource<DIDDocument>): DIDResolver {
-  return async (_did, parsed) => {
+  return async (_did, parsed, _resolver, options) => {
     const url = didWebUrl(parsed.id);
     if (url === null) return failure('invalidDid', 'not a did:web identifier');
-    const cached = await source.get(url);
+    const client: unknown = options?.client;
+    const cached = await source.get(url, typeof client === 'string' ? client : undefined);
     return {
       didResolutionMetadata: {
         contentType: 'application/did+json',

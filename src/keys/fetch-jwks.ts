@@ -27,9 +27,14 @@ export function createJwksFetcher(
     maxBytes: options.maxBytes,
     allowPrivateNetworks: true,
     allowedHosts: [],
-    maxConcurrent: 2,
-    // The operator's own issuer: its key set has its own retry pacing (resolve-jwks-key.ts).
-    perHost: { maxConcurrentPerHost: 2, cooldownMs: 0 },
+    // The operator's own issuer: its key set has its own retry pacing (resolve-jwks-key.ts),
+    // and its fetches are charged to no client.
+    slots: {
+      maxConcurrent: 2,
+      maxConcurrentPerOrigin: 2,
+      maxConcurrentPerClient: 2,
+      cooldownMs: 0,
+    },
     clock: systemClock,
     extraCa: options.ca,
     lookup: operatorLookup,

@@ -31,9 +31,9 @@ export function parseClientMetadata(document: FetchedDocument, url: URL): Client
     const keys = new Map<string, DirectoryKey>();
     for (const jwk of readJwks(metadata.jwks)) {
       const entry = directoryKey(jwk, false);
-      if (entry !== null) keys.set(entry.thumbprint, { ...entry.key, signedFor: false });
+      if (entry !== null) keys.set(entry.thumbprint, { ...entry.key, signedUntilMs: undefined });
     }
-    return { kind: 'inline', directory: { keys, signed: false } };
+    return { kind: 'inline', directory: { keys, signed: false, signedUntilMs: undefined } };
   }
   if (typeof metadata.jwks_uri !== 'string') {
     throw new FetchFailure('invalid', 'the client metadata has neither jwks nor jwks_uri');

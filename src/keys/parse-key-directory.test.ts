@@ -24,7 +24,8 @@ describe('parseKeyDirectory', () => {
     const directory = parseKeyDirectory(document({ keys: [key.jwk] }), WELL_KNOWN, OPTIONS);
     expect([...directory.keys.keys()]).toEqual([key.thumbprint]);
     expect(directory.signed).toBe(false);
-    expect(directory.keys.get(key.thumbprint)?.signedFor).toBe(false);
+    expect(directory.keys.get(key.thumbprint)?.signedUntilMs).toBeUndefined();
+    expect(directory.signedUntilMs).toBeUndefined();
   });
 
   it('skips an entry whose kid is not its thumbprint at the well-known URL, not elsewhere', () => {

@@ -13,8 +13,11 @@ export interface DirectoryKey {
   readonly key: KeyObject;
   readonly notBeforeMs: number | undefined;
   readonly expiresAtMs: number | undefined;
-  /** A valid directory response signature by this key covers the response it came in. */
-  readonly signedFor: boolean;
+  /**
+   * Until when (epoch ms) a valid directory response signature by this key covers the response
+   * it came in: the earliest `expires` of those signatures. Undefined: none does.
+   */
+  readonly signedUntilMs: number | undefined;
 }
 
 /** A Web Bot Auth key directory (or JWKS): its usable keys by RFC 7638 thumbprint. */
@@ -22,6 +25,8 @@ export interface KeyDirectory {
   readonly keys: ReadonlyMap<string, DirectoryKey>;
   /** The response carried a valid directory response signature. */
   readonly signed: boolean;
+  /** The earliest `expires` of its valid response signatures; undefined when unsigned. */
+  readonly signedUntilMs: number | undefined;
 }
 
 /**
@@ -71,7 +76,7 @@ export function parseKeyDirectory(
   options: DirectoryParseOptions,
 ): KeyDirectory {
   const wellKnown = url.pathname === WELL_KNOWN_DIRECTORY_PATH;
-  const keys = new Map<string, Omit<DirectoryKey, 'signedFor'>>();
+  const keys = new Map<string, Omit<DirectoryKey, 'signedUntilMs'>>();
   for (const jwk of readJwks(parseJson(document.body))) {
     const entry = directoryKey(jwk, wellKnown);
     if (entry !== null) keys.set(entry.thumbprint, entry.key);
@@ -93,9 +98,14 @@ export function parseKeyDirectory(
   }
   const signed = new Map<string, DirectoryKey>();
   for (const [thumbprint, key] of keys) {
-    signed.set(thumbprint, { ...key, signedFor: report.signedBy.has(thumbprint) });
+    signed.set(thumbprint, { ...key, signedUntilMs: report.signedUntil.get(thumbprint) });
   }
-  return { keys: signed, signed: report.signedBy.size > 0 };
+  const until = Math.min(...report.signedUntil.values());
+  return {
+    keys: signed,
+    signed: report.signedUntil.size > 0,
+    signedUntilMs: Number.isFinite(until) ? until : undefined,
+  };
 }
 
 export function parseJson(body: Buffer): unknown {
@@ -123,7 +133,7 @@ export function readJwks(json: unknown): Record<string, unknown>[] {
 export function directoryKey(
   jwk: Record<string, unknown>,
   wellKnown: boolean,
-): { thumbprint: string; key: Omit<DirectoryKey, 'signedFor'> } | null {
+): { thumbprint: string; key: Omit<DirectoryKey, 'signedUntilMs'> } | null {
   if (jwk.use === 'enc') return null;
   const thumbprint = jwkThumbprint(jwk);
   if (thumbprint === undefined) return null;

@@ -11,15 +11,22 @@ export type KeyLocation = Pick<SignatureAgent, 'fetchUrl' | 'agentId'> & {
   readonly generation: SignatureAgent['generation'] | 'tag-directory';
 };
 
-/** A directory key, and whether the directory's response signature covered it. */
+/**
+ * A directory key, and whether a directory response signature by it covered the response and
+ * has not expired (a cached copy outlives its signatures' `expires`; what they prove does not).
+ */
 export interface DirectoryVerificationKey extends VerificationKey {
   readonly directorySigned: boolean;
 }
 
-/** Finds the key with `thumbprint` at `location`: keyed by (URL, thumbprint), never keyid alone. */
+/**
+ * Finds the key with `thumbprint` at `location`: keyed by (URL, thumbprint), never keyid alone.
+ * A document fetched for it is charged to `client` (see fetch-requester.ts).
+ */
 export type DirectoryKeyResolver = (
   location: KeyLocation,
   thumbprint: string,
+  client?: string,
 ) => Promise<DirectoryVerificationKey>;
 
 export const DIRECTORY_MEDIA_TYPES = [
@@ -49,36 +56,43 @@ export function createDirectoryKeyResolver(
   sources: DirectorySources,
   clock: Clock,
 ): DirectoryKeyResolver {
-  const inDirectory = async (source: DocumentSource<KeyDirectory>, url: URL, thumbprint: string) =>
-    (await source.get(url)).value.keys.get(thumbprint) ??
-    (await source.refresh(url)).value.keys.get(thumbprint);
+  const inDirectory = async (
+    source: DocumentSource<KeyDirectory>,
+    url: URL,
+    thumbprint: string,
+    client: string | undefined,
+  ) =>
+    (await source.get(url, client)).value.keys.get(thumbprint) ??
+    (await source.refresh(url, client)).value.keys.get(thumbprint);
 
-  const inClientMetadata = async (url: URL, thumbprint: string) => {
+  const inClientMetadata = async (url: URL, thumbprint: string, client: string | undefined) => {
     const find = async (metadata: ClientMetadataKeys) =>
       metadata.kind === 'inline'
         ? metadata.directory.keys.get(thumbprint)
-        : inDirectory(sources.directories, metadata.jwksUri, thumbprint);
+        : inDirectory(sources.directories, metadata.jwksUri, thumbprint, client);
+    const metadata = sources.clientMetadata;
     return (
-      (await find((await sources.clientMetadata.get(url)).value)) ??
-      (await find((await sources.clientMetadata.refresh(url)).value))
+      (await find((await metadata.get(url, client)).value)) ??
+      (await find((await metadata.refresh(url, client)).value))
     );
   };
 
-  return async (location, thumbprint) => {
+  return async (location, thumbprint, client) => {
     const entry =
       location.generation === 'g2-cimd'
-        ? await inClientMetadata(location.fetchUrl, thumbprint)
-        : await inDirectory(sources.directories, location.fetchUrl, thumbprint);
+        ? await inClientMetadata(location.fetchUrl, thumbprint, client)
+        : await inDirectory(sources.directories, location.fetchUrl, thumbprint, client);
     if (entry === undefined) {
       throw new AuthzError('key_unresolvable', 'the key directory does not list this keyid');
     }
-    checkValidity(entry, clock());
+    const now = clock();
+    checkValidity(entry, now);
     return {
       keyId: thumbprint,
       controller: location.agentId,
       algorithm: entry.algorithm,
       key: entry.key,
-      directorySigned: entry.signedFor,
+      directorySigned: entry.signedUntilMs !== undefined && now < entry.signedUntilMs,
     };
   };
 }

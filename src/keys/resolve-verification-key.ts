@@ -9,8 +9,11 @@ import { multikeyToJwk } from './multikey.js';
 import { type Relationship, selectVerificationMethod } from './select-verification-method.js';
 import { DID_ALGORITHMS, importPublicJwk, type VerificationKey } from './verification-key.js';
 
-/** Turns a key id presented by a caller into a key to verify with. */
-export type KeyResolver = (keyId: string) => Promise<VerificationKey>;
+/**
+ * Turns a key id presented by a caller into a key to verify with; a document fetched for it is
+ * charged to `client` (see fetch-requester.ts).
+ */
+export type KeyResolver = (keyId: string, client?: string) => Promise<VerificationKey>;
 
 export interface KeyResolverOptions {
   /** Imported keys kept, by key id. Bounded: anyone can mint new did:key identifiers. */
@@ -55,7 +58,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     sizeCalculation: (cached) => cachedKeyBytes(cached.key),
   });
 
-  return async (keyId) => {
+  return async (keyId, client) => {
     const cached = cache.get(keyId);
     if (cached !== undefined && clock() < cached.freshUntilMs) return cached.key;
     const parsed = parse(keyId);
@@ -65,7 +68,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     if (!(parsed.method in methods)) {
       throw new AuthzError('did_method_unsupported', `did:${parsed.method} is not enabled`);
     }
-    const result = await resolver.resolve(parsed.did);
+    const result = await resolver.resolve(parsed.did, client === undefined ? {} : { client });
     if (result.didDocument === null) {
       const error = String(result.didResolutionMetadata.error ?? 'notFound');
       throw new AuthzError('key_unresolvable', `the DID did not resolve (${error})`);

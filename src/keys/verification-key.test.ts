@@ -35,6 +35,24 @@ describe('importPublicJwk', () => {
     expect(codeOf(() => importPublicJwk(weak, ALL))).toBe('key_unresolvable');
   });
 
+  it('refuses an RSA key above 4096 bits or with a long exponent before importing it', () => {
+    const odd = (bits: number) =>
+      Buffer.from(
+        ((1n << BigInt(bits - 1)) | 1n).toString(16).padStart(Math.ceil(bits / 8) * 2, '0'),
+        'hex',
+      ).toString('base64url');
+    const huge = { kty: 'RSA', n: odd(16_384), e: 'AQAB' };
+    const slow = { kty: 'RSA', n: odd(3072), e: odd(3064) };
+    for (const jwk of [huge, slow]) {
+      expect(() => importPublicJwk(jwk, ALL)).toThrow(
+        expect.objectContaining({
+          code: 'key_unresolvable',
+          message: expect.stringMatching(/^an RSA /),
+        }),
+      );
+    }
+  });
+
   it('refuses a published key that carries private material', () => {
     const pair = generateKeyPairSync('ed25519');
     const withPrivate = pair.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { AuthzError } from '../errors.js';
 import { isAcceptableEd25519PublicKey } from './check-ed25519-encoding.js';
+import { rsaKeySizeProblem } from './check-rsa-key-size.js';
 
 /** RFC 9421 §6.2 algorithm names this service verifies. */
 export type SignatureAlgorithm = 'ed25519' | 'ecdsa-p256-sha256' | 'rsa-pss-sha512';
@@ -28,12 +29,11 @@ export function hasSecretMembers(jwk: object): boolean {
 /** SPEC §2.1: DID keys sign with Ed25519 or P-256; RSA-PSS is for Web Bot Auth directories. */
 export const DID_ALGORITHMS: readonly SignatureAlgorithm[] = ['ed25519', 'ecdsa-p256-sha256'];
 
-/** NIST SP 800-57: RSA below 2048 bits is no longer acceptable for signatures. */
-const MIN_RSA_BITS = 2048;
-
 /**
  * Imports a public JWK whose type maps to one of `allowed`; anything else is
- * `key_unresolvable`.
+ * `key_unresolvable`. An RSA key's modulus and exponent are bounded before the import (see
+ * check-rsa-key-size.ts): a directory named by the caller could otherwise serve a key whose
+ * every verify costs milliseconds.
  */
 export function importPublicJwk(
   jwk: Record<string, unknown>,
@@ -52,6 +52,8 @@ export function importPublicJwk(
       'the Ed25519 public key is a small-order point or not canonically encoded',
     );
   }
+  const rsaProblem = algorithm === 'rsa-pss-sha512' ? rsaKeySizeProblem(jwk.n, jwk.e) : undefined;
+  if (rsaProblem !== undefined) throw new AuthzError('key_unresolvable', rsaProblem);
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
@@ -59,10 +61,6 @@ export function importPublicJwk(
     throw new AuthzError('key_unresolvable', 'the published key cannot be imported', {
       cause: error,
     });
-  }
-  const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (algorithm === 'rsa-pss-sha512' && (bits === undefined || bits < MIN_RSA_BITS)) {
-    throw new AuthzError('key_unresolvable', `RSA keys must have at least ${MIN_RSA_BITS} bits`);
   }
   return { algorithm, key };
 }

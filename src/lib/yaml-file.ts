@@ -27,20 +27,45 @@ export interface YamlFile {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export interface YamlReadOptions {
+  /**
+   * For a file that is reloaded while the process runs: a document that is empty, only
+   * comments, or `null` is refused instead of read as "every field at its default". Such a file
+   * is far more often one caught mid-write than one meant to turn every setting off.
+   */
+  readonly refuseEmpty?: boolean;
+}
+
 /** Reads and parses a YAML mapping; `env` enables `${VAR}` substitution in string values. */
-export function readYamlFile(name: string, kind: string, env?: Env): YamlFile {
+export function readYamlFile(
+  name: string,
+  kind: string,
+  env?: Env,
+  options: YamlReadOptions = {},
+): YamlFile {
   let text: string;
   try {
     text = readFileSync(name, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `cannot read ${kind} ${name}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-    );
+    throw unreadable(name, kind, error);
   }
-  return parseYamlFile(name, text, kind, env);
+  return parseYamlFile(name, text, kind, env, options);
 }
 
-export function parseYamlFile(name: string, text: string, kind: string, env?: Env): YamlFile {
+/** The error for a file that cannot be read, naming the errno code only. */
+export function unreadable(name: string, kind: string, error: unknown): ConfigError {
+  return new ConfigError(
+    `cannot read ${kind} ${name}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+  );
+}
+
+export function parseYamlFile(
+  name: string,
+  text: string,
+  kind: string,
+  env?: Env,
+  options: YamlReadOptions = {},
+): YamlFile {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [first] = document.errors;
@@ -50,11 +75,16 @@ export function parseYamlFile(name: string, text: string, kind: string, env?: En
   }
   const file = { name, text, document, lines, value: undefined as unknown };
   if (env !== undefined) interpolate(file, env);
-  const value = document.toJS() ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  const value: unknown = document.toJS();
+  if (value == null && options.refuseEmpty === true) {
+    throw new ConfigError(
+      `${name}: the ${kind} is empty; it is refused rather than read as every default (write {} to mean that)`,
+    );
+  }
+  if (typeof (value ?? {}) !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${name}: the ${kind} must be a mapping of fields`);
   }
-  return { ...file, value };
+  return { ...file, value: value ?? {} };
 }
 
 /** `${NAME}` in a string value is replaced by that environment variable (SPEC §12 admin token). */

@@ -3,6 +3,7 @@ import { DIRECTORY_TAGS } from '../credentials/extract-credential.js';
 import type { SignatureCandidate } from '../credentials/signature-candidate.js';
 import type { AgentIdentity } from '../decision/decision.js';
 import { AuthzError } from '../errors.js';
+import { fetchRequester } from '../keys/fetch/fetch-requester.js';
 import { knownTestKeyOf } from '../keys/known-test-keys.js';
 import type { DirectoryVerificationKey } from '../keys/resolve-directory-key.js';
 import type { VerificationKey } from '../keys/verification-key.js';
@@ -37,10 +38,12 @@ export async function verifySignedRequest(
   const nowMs = deps.clock();
   const profiled = checkProfile(request, signature, signedHeaders, deps, nowMs);
   const { location } = profiled;
+  // A key document fetched for this request counts against its client's share of the slots.
+  const client = fetchRequester(request.source);
   const key: VerificationKey | DirectoryVerificationKey =
     location === undefined
-      ? await deps.resolveKey(profiled.keyId)
-      : await deps.resolveDirectoryKey(location, profiled.keyId);
+      ? await deps.resolveKey(profiled.keyId, client)
+      : await deps.resolveDirectoryKey(location, profiled.keyId, client);
   if (!deps.allowTestKeys) refuseTestKey(key);
   const base = verifyHttpSignature(request, signature, key);
   const digest = fieldValue(request.headers, 'content-digest');

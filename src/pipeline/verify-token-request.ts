@@ -3,17 +3,24 @@ import type { TokenCredential } from '../credentials/parse-token-headers.js';
 import type { AgentIdentity } from '../decision/decision.js';
 import { tokenSha256 } from '../proofs/token-sha256.js';
 import type { VerifiedToken } from '../proofs/verified-token.js';
-import { verifyDpopProof } from '../proofs/verify-dpop-proof.js';
+import { checkDpopProofHeader, verifyCheckedDpopProof } from '../proofs/verify-dpop-proof.js';
 import { replayKey } from '../replay/check-replay.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import type { CheckDeps, TokenDeps } from './check-deps.js';
 import type { VerifiedCredential } from './verified-credential.js';
 
 /**
- * The token profiles: DPoP (RFC 9449) — proof → token → `cnf.jkt` binding, and `cnf.x5t#S256`
- * too when the token also names a certificate (the proof's `jti` is returned for the replay
- * claim) — and certificate-bound Bearer (RFC 8705) — token → `cnf.x5t#S256` against the client
- * certificate.
+ * The token profiles: DPoP (RFC 9449) and certificate-bound Bearer (RFC 8705) — token →
+ * `cnf.x5t#S256` against the client certificate.
+ *
+ * DPoP is checked cheapest first, because a proof carries its own key and so anyone chooses
+ * what verifying it costs: the proof header (typ, alg, a public jwk within the RSA caps, its
+ * thumbprint; no signature work, remembered per header) → the token (the verified-token cache,
+ * else one verify with the configured issuer's key) → `cnf.jkt` against the header's thumbprint,
+ * and `cnf.x5t#S256` too when the token also names a certificate → only then the proof's
+ * signature and claims (htm, htu, ath, iat, jti; the `jti` is returned for the replay claim).
+ * A forged proof with a garbage or someone else's token costs no proof verify at all. Every
+ * step of RFC 9449 §4.3 still runs before a request is allowed; only their order differs.
  */
 export async function verifyTokenRequest(
   request: AuthzRequest,
@@ -31,23 +38,25 @@ export async function verifyTokenRequest(
     return { identity: tokenIdentity(request, token, 'mtls', thumbprint) };
   }
   const nowMs = deps.clock();
+  const proofHeader = checkDpopProofHeader(credential.proof, tokens.proofKeys);
   // The proof's ath and the verified-token cache's key are the same hash of the token.
   const accessTokenSha256 = tokenSha256(credential.token);
+  const token = await tokens.verify(credential.token, accessTokenSha256);
+  checkKeyBinding(token, proofHeader.thumbprint, request.source.certificate);
   const target = {
     method: request.method,
     uri: requestUri(request, tokens),
     accessToken: credential.token,
     accessTokenSha256,
   };
-  const proof = await verifyDpopProof(
+  const proof = await verifyCheckedDpopProof(
     credential.proof,
+    proofHeader,
     target,
     tokens.proofWindow,
     nowMs,
     tokens.proofKeys,
   );
-  const token = await tokens.verify(credential.token, accessTokenSha256);
-  checkKeyBinding(token, proof.thumbprint, request.source.certificate);
   // One proof, one request: the jti is remembered for as long as the proof is acceptable.
   return {
     identity: tokenIdentity(request, token, 'dpop', proof.thumbprint),

@@ -15,10 +15,20 @@ function errorOf(text: string): string {
 }
 
 describe('parsePolicy', () => {
-  it('gives the default policy of SPEC §5 for an empty file', () => {
-    const policy = parsePolicy('');
+  it('gives the default policy of SPEC §5 for {}', () => {
+    const policy = parsePolicy('{}\n');
     expect(policy).toMatchObject({ mode: 'enforce', unsigned: 'allow', zones: [] });
     expect(DEFAULT_POLICY).toMatchObject({ mode: 'enforce', unsigned: 'allow', zones: [] });
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a whitespace-only file', '  \n\t\n'],
+    ['a comment-only file', '# all rules removed\n'],
+    ['a null document', 'null\n'],
+    ['a ~ document', '---\n~\n'],
+  ])('refuses %s rather than reading it as the default policy', (_name, text) => {
+    expect(errorOf(text)).toContain('policy.yaml: the policy file is empty');
   });
 
   it('compiles rate limits, expiry dates and zone defaults', () => {

@@ -1,6 +1,11 @@
-import { type FSWatcher, watch } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { loadPolicyFile } from './load-policy.js';
+import { resolve } from 'node:path';
+import {
+  type FileContents,
+  type StableFileTiming,
+  watchStableFile,
+} from '../lib/watch-stable-file.js';
+import { unreadable } from '../lib/yaml-file.js';
+import { loadPolicyFile, parsePolicy } from './load-policy.js';
 import type { Policy } from './policy.js';
 
 /** The policy in force, and how it came to be. */
@@ -21,46 +26,40 @@ export function staticPolicy(policy: Policy): PolicySource {
 }
 
 /**
- * Loads a policy file and reloads it when it changes. The directory is watched, not the file:
- * Kubernetes ConfigMaps update by swapping a symlink, which a watch on the file never sees.
- * Changes are debounced, an unchanged file (same hash) is ignored, and a file that does not
- * validate is rejected while the last good policy keeps serving. The swap is one assignment,
- * so every check sees either the old policy or the new one, never a mix.
+ * Loads a policy file and reloads it when it changes and has stopped changing (see
+ * watch-stable-file.ts: a file caught mid-write is never read). An unchanged file (same hash)
+ * is ignored; a file that is empty or does not validate is rejected, counted and reported,
+ * while the last good policy keeps serving. The swap is one assignment, so every check sees
+ * either the old policy or the new one, never a mix.
  */
 export function watchPolicyFile(
   file: string,
   events: PolicyReloadEvents,
-  options: { debounceMs?: number } = {},
+  timing: StableFileTiming = {},
 ): PolicySource {
   const path = resolve(file);
   let policy = loadPolicyFile(path);
   const reloads = { applied: 0, rejected: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  const reload = (): void => {
-    timer = undefined;
+  const rejected = (error: Error): void => {
+    reloads.rejected += 1;
+    events.rejected(error);
+  };
+  const reload = (contents: FileContents): void => {
     try {
-      const next = loadPolicyFile(path);
+      const next = policyOf(path, contents);
       if (next.source.sha256 === policy.source.sha256) return;
       policy = next;
       reloads.applied += 1;
       events.applied(next);
     } catch (error) {
-      reloads.rejected += 1;
-      events.rejected(error as Error);
+      rejected(error as Error);
     }
   };
-  const watcher: FSWatcher = watch(dirname(path), { persistent: false }, (_event, name) => {
-    if (name !== null && name !== basename(path) && !name.startsWith('..')) return;
-    clearTimeout(timer);
-    timer = setTimeout(reload, options.debounceMs ?? 100);
-  });
-  watcher.on('error', (error) => events.rejected(error));
-  return {
-    current: () => policy,
-    reloads,
-    close: () => {
-      clearTimeout(timer);
-      watcher.close();
-    },
-  };
+  const watcher = watchStableFile(path, { changed: reload, failed: rejected }, timing);
+  return { current: () => policy, reloads, close: () => watcher.close() };
+}
+
+function policyOf(path: string, contents: FileContents): Policy {
+  if ('error' in contents) throw unreadable(path, 'policy file', contents.error);
+  return parsePolicy(contents.text, path);
 }

@@ -1,3 +1,5 @@
+import type { CryptoKey, KeyObject } from 'jose';
+
 /** An access token whose signature, issuer, audience and lifetime have been verified. */
 export interface VerifiedToken {
   readonly issuer: string;
@@ -11,6 +13,11 @@ export interface VerifiedToken {
   readonly tokenId?: string;
   /** The space-separated `scope` claim, split. */
   readonly scopes?: readonly string[];
+  /**
+   * The issuer key the signature verified with, and the `kid` the token named: a cached
+   * verification stands only while the issuer still holds that key.
+   */
+  readonly verifiedWith: { readonly key: CryptoKey | KeyObject; readonly kid: string | undefined };
   /** RFC 7800 `cnf`: what the token is bound to, if anything. */
   readonly confirmation: {
     /** RFC 9449 §6: the RFC 7638 thumbprint of the DPoP key. */

@@ -1,7 +1,7 @@
-import { decodeJwt, errors, type JWTPayload, jwtVerify } from 'jose';
+import { decodeJwt, errors, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
 import { AuthzError, isAuthzError } from '../errors.js';
 import { canonicalAgentId } from '../keys/canonical-agent-id.js';
-import type { IssuerKeyResolver } from '../keys/resolve-jwks-key.js';
+import type { IssuerKeyCheck, IssuerKeyResolver } from '../keys/resolve-jwks-key.js';
 import type { Clock } from '../lib/clock.js';
 import { isFieldValue } from '../lib/field-value.js';
 import type { TokenVerifier, VerifiedToken } from './verified-token.js';
@@ -14,6 +14,8 @@ export interface TrustedIssuer {
   /** Asymmetric JWS algorithms only; jose also checks the key type fits the algorithm. */
   readonly algorithms: readonly string[];
   readonly getKey: IssuerKeyResolver;
+  /** Whether a key `getKey` returned is still the issuer's; absent: its keys never change. */
+  readonly holdsKey?: IssuerKeyCheck;
   /** The subjects this issuer may assert (`subjects:` of its config); absent: any. */
   readonly mayAssert?: (subject: string) => boolean;
 }
@@ -42,9 +44,15 @@ export function createTokenVerifier(
     if (issuer === undefined) throw invalid('the token issuer is not trusted here');
     const nowMs = options.clock();
     let payload: JWTPayload;
+    let verifiedWith: VerifiedToken['verifiedWith'] | undefined;
+    const getKey = async (header: JWSHeaderParameters) => {
+      const key = await issuer.getKey(header);
+      verifiedWith = { key, kid: header.kid };
+      return key;
+    };
     try {
       let protectedHeader: { typ?: string };
-      ({ payload, protectedHeader } = await jwtVerify(token, (header) => issuer.getKey(header), {
+      ({ payload, protectedHeader } = await jwtVerify(token, getKey, {
         issuer: issuer.iss,
         audience: [...issuer.audiences],
         algorithms: [...issuer.algorithms],
@@ -61,7 +69,7 @@ export function createTokenVerifier(
     if (typeof payload.iat === 'number' && payload.iat * 1000 - nowMs > options.clockSkewMs) {
       throw new AuthzError('not_yet_valid', 'the token was issued in the future');
     }
-    const verified = toVerifiedToken(payload, agentIdClaim);
+    const verified = toVerifiedToken(payload, agentIdClaim, verifiedWith!);
     if (issuer.mayAssert !== undefined && !issuer.mayAssert(verified.subject)) {
       throw invalid(`the token ${agentIdClaim} is not a subject this issuer may assert`);
     }
@@ -77,7 +85,26 @@ function unverifiedClaims(token: string): JWTPayload {
   }
 }
 
-function toVerifiedToken(payload: JWTPayload, agentIdClaim: string): VerifiedToken {
+/**
+ * For the verified-token cache: whether the key that verified `token` is still one of its
+ * issuer's keys. Synchronous for a JWKS issuer whose key set has not changed since.
+ */
+export function createKeyStillHeld(
+  issuers: readonly TrustedIssuer[],
+): (token: VerifiedToken) => boolean | Promise<boolean> {
+  const byIss = new Map(issuers.map((issuer) => [issuer.iss, issuer]));
+  return (token) => {
+    const issuer = byIss.get(token.issuer);
+    if (issuer === undefined) return false;
+    return issuer.holdsKey?.(token.verifiedWith.key, token.verifiedWith.kid) ?? true;
+  };
+}
+
+function toVerifiedToken(
+  payload: JWTPayload,
+  agentIdClaim: string,
+  verifiedWith: VerifiedToken['verifiedWith'],
+): VerifiedToken {
   // The claim becomes the agent id: revocation, history and policy entries match it as text.
   const agentId = payload[agentIdClaim];
   if (typeof agentId !== 'string' || agentId.trim() === '' || agentId.length > 2048) {
@@ -103,6 +130,7 @@ function toVerifiedToken(payload: JWTPayload, agentIdClaim: string): VerifiedTok
     subject: agentId,
     subjectStateId: canonicalAgentId(agentId),
     expiresAtMs: payload.exp! * 1000,
+    verifiedWith,
     ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
     ...(typeof payload.scope === 'string'
       ? { scopes: payload.scope.split(' ').filter((scope) => scope !== '') }

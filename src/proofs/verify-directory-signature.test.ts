@@ -45,7 +45,11 @@ describe('verifyDirectorySignatures on the draft vector', () => {
     const report = verifyDirectorySignatures(response(VECTOR_HEADERS), VECTOR_KEYS, {
       nowMs: NOW_MS,
     });
-    expect(report).toEqual({ signed: true, signedBy: new Set([VECTOR_KEYID]), problems: [] });
+    expect(report).toEqual({
+      signed: true,
+      signedUntil: new Map([[VECTOR_KEYID, 4889289600 * 1000]]),
+      problems: [],
+    });
   });
 
   it('proves nothing when the key set is re-served under another authority', () => {
@@ -54,7 +58,7 @@ describe('verifyDirectorySignatures on the draft vector', () => {
       VECTOR_KEYS,
       { nowMs: NOW_MS },
     );
-    expect(report.signedBy.size).toBe(0);
+    expect(report.signedUntil.size).toBe(0);
     expect(report.problems).toEqual(['signature "binding": the signature does not verify']);
   });
 
@@ -81,13 +85,13 @@ describe('verifyDirectorySignatures on the draft vector', () => {
       'signature-input': edit(VECTOR_HEADERS['signature-input']),
     };
     const report = verifyDirectorySignatures(response(headers), VECTOR_KEYS, { nowMs: NOW_MS });
-    expect(report.signedBy.size).toBe(0);
+    expect(report.signedUntil.size).toBe(0);
     expect(report.problems).toHaveLength(1);
   });
 
   it('is unsigned when the response has no signature headers', () => {
     const report = verifyDirectorySignatures(response({}), VECTOR_KEYS, { nowMs: NOW_MS });
-    expect(report).toEqual({ signed: false, signedBy: new Set(), problems: [] });
+    expect(report).toEqual({ signed: false, signedUntil: new Map(), problems: [] });
   });
 
   it('leaves a signature with another tag alone', () => {
@@ -141,9 +145,28 @@ describe('verifyDirectorySignatures on a generated key', () => {
       keyid,
       `created=${now - 10};expires=${now + 3600}`,
     );
-    expect(verifyDirectorySignatures(signed, keys, { nowMs: NOW_MS }).signedBy).toEqual(
-      new Set([keyid]),
+    expect(verifyDirectorySignatures(signed, keys, { nowMs: NOW_MS }).signedUntil).toEqual(
+      new Map([[keyid, (now + 3600) * 1000]]),
     );
+  });
+
+  it('proves the key until the earliest expires of its valid signatures', () => {
+    const later = signedDirectory(pair.privateKey, keyid, `created=${now};expires=${now + 3600}`);
+    const sooner = signedDirectory(pair.privateKey, keyid, `created=${now};expires=${now + 3}`);
+    const field = (signed: DirectoryResponse, name: string) => signed.headers.get(name)![0]!;
+    const relabelled = (name: string) => field(sooner, name).replace(/^d=/, 'e=');
+    const both = response(
+      {
+        'content-digest': field(later, 'content-digest'),
+        'signature-input': `${field(later, 'signature-input')}, ${relabelled('signature-input')}`,
+        signature: `${field(later, 'signature')}, ${relabelled('signature')}`,
+      },
+      '{"keys":[]}',
+      'dir.example',
+    );
+    const report = verifyDirectorySignatures(both, keys, { nowMs: NOW_MS });
+    expect(report.problems).toEqual([]);
+    expect(report.signedUntil).toEqual(new Map([[keyid, (now + 3) * 1000]]));
   });
 
   it.each([

@@ -36,8 +36,12 @@ export interface DirectorySigningKey {
 export interface DirectorySignatureReport {
   /** The response carried at least one signature tagged `http-message-signatures-directory`. */
   readonly signed: boolean;
-  /** Thumbprints of the directory's keys with a valid signature over this response. */
-  readonly signedBy: ReadonlySet<string>;
+  /**
+   * The directory's keys with a valid signature over this response, by thumbprint, each with
+   * the earliest `expires` (epoch ms) of its valid signatures: what the signature proves about
+   * the key lapses then, however long the response itself may be cached.
+   */
+  readonly signedUntil: ReadonlyMap<string, number>;
   /** Why each invalid directory signature failed, in plain words, its label first. */
   readonly problems: readonly string[];
 }
@@ -63,7 +67,7 @@ export function verifyDirectorySignatures(
   const input = fieldValue(response.headers, 'signature-input');
   const signature = fieldValue(response.headers, 'signature');
   if (input === undefined && signature === undefined) {
-    return { signed: false, signedBy: new Set(), problems: [] };
+    return { signed: false, signedUntil: new Map(), problems: [] };
   }
   let inputs: Map<string, SfMember>;
   let signatures: Map<string, SfMember>;
@@ -76,37 +80,42 @@ export function verifyDirectorySignatures(
       'Signature-Input and Signature must both be present and parse as dictionaries naming each label and parameter once',
     );
   }
-  const signedBy = new Set<string>();
+  const signedUntil = new Map<string, number>();
   const problems: string[] = [];
   let signed = false;
   for (const [label, member] of inputs) {
     if (!isInnerList(member) || member[1].get('tag') !== DIRECTORY_SIGNATURE_TAG) continue;
     signed = true;
     try {
-      signedBy.add(checkOne(response, member, signatures.get(label), keys, options));
+      const proof = checkOne(response, member, signatures.get(label), keys, options);
+      const until = signedUntil.get(proof.keyid) ?? Number.POSITIVE_INFINITY;
+      signedUntil.set(proof.keyid, Math.min(until, proof.expiresAtMs));
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
       problems.push(`signature "${label}": ${error.message}`);
     }
   }
-  return { signed, signedBy, problems };
+  return { signed, signedUntil, problems };
 }
 
 /** Why one signature proves nothing, in words fit for the directory checker's output. */
 class Problem extends Error {}
 
 function refused(problem: string): DirectorySignatureReport {
-  return { signed: true, signedBy: new Set(), problems: [problem] };
+  return { signed: true, signedUntil: new Map(), problems: [problem] };
 }
 
-/** The thumbprint one signature proves, or a Problem saying why it proves nothing. */
+/**
+ * The key one signature proves (its thumbprint) and until when, or a Problem saying why it
+ * proves nothing.
+ */
 function checkOne(
   response: DirectoryResponse,
   member: SfInnerList,
   signature: SfMember | undefined,
   keys: ReadonlyMap<string, DirectorySigningKey>,
   options: DirectorySignatureOptions,
-): string {
+): { keyid: string; expiresAtMs: number } {
   const [components, params] = member;
   const created = params.get('created');
   const expires = params.get('expires');
@@ -143,7 +152,7 @@ function checkOne(
   if (!verifySignatureBytes(verificationKey, base, new Uint8Array(signature[0]))) {
     throw new Problem('the signature does not verify');
   }
-  return keyid as string;
+  return { keyid: keyid as string, expiresAtMs: (expires as number) * 1000 };
 }
 
 /** The signature base lines; the draft's two required components, plus response fields. */

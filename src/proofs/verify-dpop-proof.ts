@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AuthzError } from '../errors.js';
+import { rsaKeySizeProblem } from '../keys/check-rsa-key-size.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { hasSecretMembers } from '../keys/verification-key.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
@@ -43,10 +44,29 @@ const MAX_JTI_LENGTH = 256;
 const UTF8 = new TextDecoder();
 
 /**
+ * RFC 9449 §4.3 steps 2–5 and 7, which depend on the protected header alone and cost no
+ * signature work: a JWT typed dpop+jwt, an accepted asymmetric alg, a public embedded jwk (an
+ * RSA one within the size caps of check-rsa-key-size.ts). Returns the header with the RFC 7638
+ * thumbprint of its key, which the caller compares with the token's `cnf.jkt` before it pays
+ * for the signature (verifyCheckedDpopProof). Remembered per encoded header in `proofKeys`; a proof
+ * that is not three strict base64url parts (which cannot verify) is checked without the cache.
+ */
+export function checkDpopProofHeader(proof: string, proofKeys: ProofKeys): CheckedProofHeader {
+  const parts = compactParts(proof);
+  const kept = parts === undefined ? undefined : proofKeys.checkedHeader(parts.protected);
+  if (kept !== undefined) return kept;
+  const header = proofHeader(proof);
+  const checked = deepFreeze({ header, thumbprint: proofKeyThumbprint(header) });
+  if (parts !== undefined) proofKeys.keepCheckedHeader(parts.protected, checked);
+  return checked;
+}
+
+/**
  * RFC 9449 §4.3, steps 2–9, 11 and 12: typ, alg, a public embedded jwk, the signature, htm, htu,
- * iat, jti and ath. Replay of `jti` and the `cnf.jkt` binding are checked by the caller.
- * Server-provided nonces (step 10) are not used. `proofKeys` remembers each header's checks and
- * imports its embedded jwk (see cache-proof-keys.ts: once per header).
+ * ath, jti and iat, in that order. Replay of `jti` and the `cnf.jkt` binding are checked by the
+ * caller. Server-provided nonces (step 10) are not used. `proofKeys` remembers each header's
+ * checks and imports its embedded jwk (see cache-proof-keys.ts: once per header). The token
+ * profile runs the same steps split in two, with the token and its binding between them.
  */
 export async function verifyDpopProof(
   proof: string,
@@ -55,9 +75,24 @@ export async function verifyDpopProof(
   nowMs: number,
   proofKeys: ProofKeys,
 ): Promise<VerifiedProof> {
-  const parts = compactParts(proof);
-  const { header, thumbprint } = checkedHeader(proof, parts, proofKeys);
-  const payload = await verifiedPayload(proof, parts, header, proofKeys.key);
+  const checked = checkDpopProofHeader(proof, proofKeys);
+  return verifyCheckedDpopProof(proof, checked, target, window, nowMs, proofKeys);
+}
+
+/**
+ * RFC 9449 §4.3 steps 6, 8, 9, 11 and 12 for a proof whose header passed checkDpopProofHeader
+ * (`checked`): the signature by the embedded key (imported once per header by `proofKeys`),
+ * htm, htu, ath, jti and iat.
+ */
+export async function verifyCheckedDpopProof(
+  proof: string,
+  checked: CheckedProofHeader,
+  target: ProofTarget,
+  window: ProofWindow,
+  nowMs: number,
+  proofKeys: ProofKeys,
+): Promise<VerifiedProof> {
+  const payload = await verifiedPayload(proof, compactParts(proof), checked.header, proofKeys.key);
   if (payload.htm !== target.method) {
     throw new AuthzError('binding_mismatch', 'the DPoP proof was made for another method');
   }
@@ -75,25 +110,7 @@ export async function verifyDpopProof(
     throw invalid('the DPoP proof needs a jti of at most 256 characters');
   }
   const acceptableUntilMs = checkIat(payload.iat, window, nowMs);
-  return { thumbprint, jti, acceptableUntilMs };
-}
-
-/**
- * Steps 2–5 and 7, which depend on the protected header alone: done once per encoded header
- * and remembered with its key. A proof that is not three strict base64url parts (which cannot
- * verify) is checked without the cache, so it fails exactly where it always did.
- */
-function checkedHeader(
-  proof: string,
-  parts: CompactParts | undefined,
-  proofKeys: ProofKeys,
-): CheckedProofHeader {
-  const kept = parts === undefined ? undefined : proofKeys.checkedHeader(parts.protected);
-  if (kept !== undefined) return kept;
-  const header = proofHeader(proof);
-  const checked = deepFreeze({ header, thumbprint: proofKeyThumbprint(header) });
-  if (parts !== undefined) proofKeys.keepCheckedHeader(parts.protected, checked);
-  return checked;
+  return { thumbprint: checked.thumbprint, jti, acceptableUntilMs };
 }
 
 /** Step 2: the protected header of a JWT. */
@@ -107,7 +124,8 @@ function proofHeader(proof: string): ProtectedHeaderParameters {
 
 /**
  * Steps 3–5 and 7: typ dpop+jwt, an allowed alg and a public jwk, whose RFC 7638 thumbprint is
- * returned.
+ * returned. An RSA jwk is bounded here, before any import: the proof carries its own key, so
+ * whoever sends it chooses what the verify would cost.
  */
 function proofKeyThumbprint(header: ProtectedHeaderParameters): string {
   if (header.typ !== 'dpop+jwt') throw invalid('the DPoP proof typ is not dpop+jwt');
@@ -120,6 +138,8 @@ function proofKeyThumbprint(header: ProtectedHeaderParameters): string {
   if (hasSecretMembers(jwk!)) {
     throw invalid('the DPoP proof jwk contains private key material');
   }
+  const rsaProblem = jwk!.kty === 'RSA' ? rsaKeySizeProblem(jwk!.n, jwk!.e) : undefined;
+  if (rsaProblem !== undefined) throw invalid(`the DPoP proof jwk is refused: ${rsaProblem}`);
   return thumbprint;
 }
 

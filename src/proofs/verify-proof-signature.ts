@@ -92,7 +92,8 @@ export async function verifyProofSignature(
   } else if ((header.alg === 'EdDSA' || header.alg === 'Ed25519') && native.ed25519) {
     valid = ed25519Verifier.verify(native.key, signed, signature);
   } else {
-    return viaJose(proof, proofKey, algorithms);
+    // The key is looked up once per proof: jose gets the one already imported.
+    return viaJose(proof, async () => cryptoKey, algorithms);
   }
   if (!valid) throw new Error('signature verification failed');
   return Buffer.from(parts.payload, 'base64url');

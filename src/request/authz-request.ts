@@ -23,6 +23,21 @@ export interface RequestBody {
   readonly truncated: boolean;
 }
 
+/**
+ * Where a transport stopped reading a request because it passed a bound (`limits`): the parts
+ * past it were never built, so the request is incomplete and is denied `headers_too_large`
+ * before anything in it is parsed. `max` is the bound that was passed.
+ */
+export interface RequestCut {
+  /**
+   * `header-bytes`: header names and values (`limits.maxHeaderBytes`); `header-lines`: header
+   * lines (`limits.maxHeaderLines`); `peer`: the peer principal or certificate, each bounded
+   * like the header fields; `fields`: the parts of the message in all, of any kind.
+   */
+  readonly part: 'header-bytes' | 'header-lines' | 'peer' | 'fields';
+  readonly max: number;
+}
+
 export interface AuthzRequest {
   /** Upper-case method, for policy matching (`methods: [GET]`). */
   readonly method: string;
@@ -45,6 +60,8 @@ export interface AuthzRequest {
   readonly contextExtensions: Readonly<Record<string, string>>;
   /** Envoy's request id (`x-request-id`), for correlation. */
   readonly requestId: string;
+  /** Set when the transport stopped reading the request at a bound. */
+  readonly cut?: RequestCut;
 }
 
 /**

@@ -76,11 +76,22 @@ export interface HistoryStore {
   recordDrift(agentId: string, event: DriftEvent, quarantine: boolean): Promise<void>;
   /** Lifts a quarantine; false when the agent was not quarantined. */
   release(agentId: string): Promise<boolean>;
-  /** A page of agents ordered by id, starting after the cursor `after` (exclusive). */
+  /**
+   * A page of at most `limit` agents (capped at MAX_HISTORY_PAGE) ordered by id, starting after
+   * the cursor `after` (exclusive). Its cost is bounded by the page, not by the agents held: a
+   * sorted index in memory, one sorted-set range and one batch of reads in Redis.
+   */
   list(options: { after?: string; limit: number }): Promise<HistoryPage>;
 }
 
-/** One page of `HistoryStore.list`; `next` is the cursor of the following page, if any. */
+/** The most agents one `HistoryStore.list` call returns. */
+export const MAX_HISTORY_PAGE = 1000;
+
+/**
+ * One page of `HistoryStore.list`; `next` is the cursor of the following page, if any. A page
+ * may hold fewer agents than asked for while `next` is set: an id whose history has gone since
+ * it was indexed is skipped.
+ */
 export interface HistoryPage {
   readonly agents: Array<{ id: string; history: AgentHistory }>;
   readonly next?: string;

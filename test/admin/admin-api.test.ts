@@ -181,6 +181,8 @@ describe('the agent listing', () => {
     );
     const bad = await admin(port(), 'GET', '/v1/agents?trust=royal');
     expect([bad.status, bad.contentType]).toEqual([400, 'application/problem+json']);
+    const tooMany = await admin(port(), 'GET', '/v1/agents?limit=1001');
+    expect(tooMany.status).toBe(400);
   });
 
   it('answers 404 for an agent with neither history nor a policy entry', async () => {

@@ -19,7 +19,7 @@ const server = useTestApp(
   networkFlags(host, [
     `--limits.max-in-flight=${MAX_IN_FLIGHT}`,
     '--limits.check-timeout=10s',
-    '--resolver.max-wait=10s',
+    '--resolver.max-wait=9s',
     '--resolver.timeout=10s',
   ]),
   { lookup: host.lookup },

@@ -5,6 +5,7 @@ import type { Decision } from '../../src/decision/decision.js';
 import { startGrpcTransport } from '../../src/transport/grpc/grpc-server.js';
 import { envoyCheckRequest } from '../support/envoy-check-request.js';
 import { frame } from '../support/raw-grpc-call.js';
+import { statusOf } from '../support/raw-h2.js';
 import { upstreamExternalAuth } from '../support/upstream-protos.js';
 import { codec } from '../wire-compat/descriptors.js';
 
@@ -16,22 +17,6 @@ const request = frame(
     envoyCheckRequest({ method: 'GET', url: 'https://api.example.com/' }),
   ),
 );
-
-/** The grpc-status a stream ends with (trailers, or a trailers-only response). */
-function statusOf(stream: ReturnType<ReturnType<typeof connect>['request']>): Promise<string> {
-  return new Promise((resolve) => {
-    let status = 'none';
-    stream.on('response', (headers) => {
-      if (headers['grpc-status'] !== undefined) status = String(headers['grpc-status']);
-    });
-    stream.on('trailers', (trailers) => {
-      status = String(trailers['grpc-status']);
-    });
-    stream.on('error', () => {});
-    stream.on('close', () => resolve(status));
-    stream.resume();
-  });
-}
 
 describe('a connection to the native gRPC server', () => {
   it("answers HTTP/2 PINGs, as Envoy's keepalive sends them", async () => {

@@ -68,6 +68,21 @@ describe('the native gRPC server reading request messages', () => {
     expect(answer.grpcStatus).toBe(8);
   });
 
+  it('takes by default messages up to the header and digested-body limits plus 64 KiB, and no larger', async () => {
+    const largest = 65_536 + 1_048_576 + 65_536;
+    const declare = (length: number) => {
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(length, 1);
+      return prefix;
+    };
+    const over = await rawGrpcCall(server.address, { path: CHECK, chunks: [declare(largest + 1)] });
+    expect(over.grpcStatus).toBe(8);
+    // The largest length is accepted: the stream then ends inside that message.
+    const edge = await rawGrpcCall(server.address, { path: CHECK, chunks: [declare(largest)] });
+    expect(edge.grpcStatus).toBe(13);
+    expect(edge.grpcMessage).toBe('stream ended inside a message');
+  });
+
   it('fails a stream that ends inside a message INTERNAL', async () => {
     const cut = frame(checkMessage()).subarray(0, 20);
     const answer = await rawGrpcCall(server.address, { path: CHECK, chunks: [cut] });
@@ -110,6 +125,19 @@ describe('the native gRPC server refusing calls it cannot serve', () => {
     });
     expect(answer.grpcStatus).toBe(4);
     expect(answer.grpcMessage).toBe('deadline exceeded');
+  });
+
+  it('keeps a call whose grpc-timeout is beyond the longest Node timer open until it is answered', async () => {
+    // 99999999H is 3.6e14 ms: a timer that long would fire after 1 ms instead.
+    const whole = frame(checkMessage());
+    const answer = await rawGrpcCall(server.address, {
+      path: CHECK,
+      headers: { 'grpc-timeout': '99999999H' },
+      chunks: [whole.subarray(0, 10), whole.subarray(10)],
+      pauseMs: 50,
+    });
+    expect(answer.grpcMessage).toBeUndefined();
+    expect(answer.grpcStatus).toBe(0);
   });
 
   it('fails a malformed grpc-timeout INTERNAL', async () => {

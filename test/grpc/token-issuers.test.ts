@@ -189,6 +189,8 @@ describe('an OAuth issuer with a jwksUri', () => {
       `--issuers=${JSON.stringify(issuers)}`,
       `--tokens.jwks.ca-file=${join(directory, 'ca.pem')}`,
       '--tokens.jwks.timeout=2s',
+      // About fetching and rotation, not waiting: a loaded machine may take over 100 ms.
+      '--resolver.max-wait=2s',
     ]);
   });
   afterAll(async () => {

@@ -89,6 +89,31 @@ describe('limits.maxHeaderBytes', () => {
   });
 });
 
+describe('limits.maxHeaderLines', () => {
+  it('allows exactly the limit of header lines and refuses one line more headers_too_large', async () => {
+    const headers = signed();
+    const lines = Object.keys(headers).length;
+    expect(
+      (await runCheck(authzRequest(headers), limited({ maxHeaderLines: lines }))).allowed,
+    ).toBe(true);
+    const again = signed();
+    expectRefused(
+      await runCheck(authzRequest(again), limited({ maxHeaderLines: lines - 1 })),
+      'headers_too_large',
+      `the request has more header lines than limits.maxHeaderLines (${lines - 1})`,
+    );
+  });
+
+  it('refuses a request its transport stopped reading at a bound, with that bound named', async () => {
+    const cut = { ...authzRequest({}), cut: { part: 'header-lines', max: 1024 } as const };
+    expectRefused(
+      await runCheck(cut, deps()),
+      'headers_too_large',
+      'the request has more header lines than limits.maxHeaderLines (1024)',
+    );
+  });
+});
+
 describe('limits.maxFieldBytes', () => {
   it('allows a Signature-Input of exactly the limit and refuses one character more, naming it', async () => {
     // Covering a few headers makes Signature-Input the largest credential field.

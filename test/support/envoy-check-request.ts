@@ -11,6 +11,8 @@ export interface RequestShape {
   rawHeaders?: boolean;
   principal?: string;
   certificate?: string;
+  /** The downstream client's IP address as Envoy reports it (`10.1.2.3` unless given). */
+  sourceAddress?: string;
   contextExtensions?: Record<string, string>;
   /** `:path` exactly as a client sent it (URL parsing would resolve `..` and `\\`). */
   rawPath?: string;
@@ -66,7 +68,9 @@ export function envoyCheckRequest(shape: RequestShape): object {
   return {
     attributes: {
       source: {
-        address: { socket_address: { address: '10.1.2.3', port_value: 53122 } },
+        address: {
+          socket_address: { address: shape.sourceAddress ?? '10.1.2.3', port_value: 53122 },
+        },
         principal: shape.principal ?? '',
         certificate: shape.certificate ?? '',
       },

@@ -15,6 +15,8 @@ export interface RawGrpcRequest {
   readonly headers?: Record<string, string>;
   /** Written one DATA frame each, in order. */
   readonly chunks?: readonly Buffer[];
+  /** Wait this long between chunks (default: one turn of the event loop). */
+  readonly pauseMs?: number;
   /** Half-close after the chunks (default true). */
   readonly end?: boolean;
 }
@@ -55,7 +57,11 @@ export async function rawGrpcCall(
     for (const chunk of request.chunks ?? []) {
       stream.write(chunk);
       // One DATA frame per chunk: let the session flush before the next write.
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) =>
+        request.pauseMs === undefined
+          ? setImmediate(resolve)
+          : setTimeout(resolve, request.pauseMs),
+      );
     }
     if (request.end !== false) stream.end();
     await closed;

@@ -18,8 +18,12 @@ export interface TestApp {
 /** A fixed instant so signatures and windows are reproducible: 2027-01-15T08:00:00Z. */
 export const TEST_EPOCH_MS = Date.UTC(2027, 0, 15, 8, 0, 0);
 
-/** What a test may inject besides config flags (e.g. DNS pointing test hosts at 127.0.0.1). */
-export type TestAppOptions = Pick<AppOptions, 'lookup' | 'env'>;
+/**
+ * What a test may inject besides config flags (e.g. DNS pointing test hosts at 127.0.0.1, or a
+ * logger whose lines it reads; silent by default).
+ */
+export type TestAppOptions = Pick<AppOptions, 'lookup' | 'env'> &
+  Partial<Pick<AppOptions, 'logger'>>;
 
 /** Starts the real server in-process on a free port, with a frozen, movable clock. */
 export async function startTestApp(
@@ -45,7 +49,7 @@ export async function startTestApp(
   const app = await startApp(config, {
     env: {},
     ...options,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     clock: () => state.now,
   });
   const address = `127.0.0.1:${app.grpcPort}`;

@@ -10,7 +10,7 @@ import type { CheckDeps } from '../../src/pipeline/check-deps.js';
 import { DEFAULT_POLICY } from '../../src/policy/load-policy.js';
 import { cacheProofKeys } from '../../src/proofs/cache-proof-keys.js';
 import { cacheVerifiedTokens } from '../../src/proofs/cache-verified-tokens.js';
-import { createTokenVerifier } from '../../src/proofs/verify-access-token.js';
+import { createKeyStillHeld, createTokenVerifier } from '../../src/proofs/verify-access-token.js';
 import type { AuthzRequest } from '../../src/request/authz-request.js';
 import { createMemoryStore } from '../../src/store/memory/create-memory-store.js';
 import { createTestCa } from '../support/test-pki.js';
@@ -28,17 +28,15 @@ function engine() {
     keyLookups.push(keyId);
     return real(keyId);
   };
-  const verify = createTokenVerifier(
-    [
-      {
-        iss: ISSUER.didKey,
-        audiences: [AUDIENCE],
-        algorithms: ['EdDSA', 'ES256'],
-        getKey: createDidIssuerKeyResolver(ISSUER.didKey, counting),
-      },
-    ],
-    { clockSkewMs: 30_000, clock: () => clock.now },
-  );
+  const issuers = [
+    {
+      iss: ISSUER.didKey,
+      audiences: [AUDIENCE],
+      algorithms: ['EdDSA', 'ES256'],
+      getKey: createDidIssuerKeyResolver(ISSUER.didKey, counting),
+    },
+  ];
+  const verify = createTokenVerifier(issuers, { clockSkewMs: 30_000, clock: () => clock.now });
   const deps: CheckDeps = {
     resolveKey: createKeyResolver({ cacheSize: 10 }),
     resolveDirectoryKey: networkDisabled,
@@ -53,6 +51,7 @@ function engine() {
         max: 100,
         clock: () => clock.now,
         clockSkewMs: 30_000,
+        keyStillHeld: createKeyStillHeld(issuers),
       }),
       requireBinding: true,
       proofWindow: { maxAgeMs: 300_000, clockSkewMs: 30_000 },

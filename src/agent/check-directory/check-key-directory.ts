@@ -7,18 +7,8 @@ import {
   operatorLookup,
   systemLookup,
 } from '../../keys/fetch/resolve-public-address.js';
-import {
-  directoryKey,
-  parseJson,
-  parseKeyDirectory,
-  readJwks,
-} from '../../keys/parse-key-directory.js';
 import { DIRECTORY_MEDIA_TYPES } from '../../keys/resolve-directory-key.js';
 import type { Clock } from '../../lib/clock.js';
-import {
-  type DirectorySigningKey,
-  verifyDirectorySignatures,
-} from '../../proofs/verify-directory-signature.js';
 import {
   type CheckedKey,
   type DirectoryCheckReport,
@@ -29,6 +19,7 @@ import {
 import { inspectCacheHeaders } from './inspect-cache-headers.js';
 import { inspectDidDocument } from './inspect-did-document.js';
 import { inspectDirectoryKeys, type KeysInspection } from './inspect-directory-keys.js';
+import { inspectResponseSignature } from './inspect-response-signature.js';
 import { type CheckTarget, resolveCheckTarget } from './resolve-check-target.js';
 
 export interface CheckDirectoryOptions {
@@ -104,11 +95,18 @@ export async function checkKeyDirectory(
   const keys =
     target.kind === 'did-web'
       ? inspection.keys
-      : inspectSignature(
+      : inspectResponseSignature(
           target,
           document,
           inspection.keys,
-          { nowMs, clockSkewMs: options.clockSkewMs ?? 0 },
+          {
+            nowMs,
+            clockSkewMs: options.clockSkewMs ?? 0,
+            cacheTtl: {
+              minMs: options.resolver.cacheTtl.min,
+              maxMs: options.resolver.cacheTtl.max,
+            },
+          },
           findings,
         );
   return report(true, keys);
@@ -124,8 +122,12 @@ function fetchAsServer(
     maxBytes: resolver.maxBytes,
     allowPrivateNetworks: resolver.allowPrivateNetworks,
     allowedHosts: resolver.allowedHosts,
-    maxConcurrent: 1,
-    perHost: { maxConcurrentPerHost: 1, cooldownMs: 0 },
+    slots: {
+      maxConcurrent: 1,
+      maxConcurrentPerOrigin: 1,
+      maxConcurrentPerClient: 1,
+      cooldownMs: 0,
+    },
     clock: options.clock,
     extraCa: options.extraCa,
     lookup: options.lookup ?? (resolver.allowPrivateNetworks ? operatorLookup : systemLookup),
@@ -162,88 +164,4 @@ function inspectMediaType(target: CheckTarget, headers: Readonly<IncomingHttpHea
       `served as ${shown(mediaType)}; the draft requires ${DIRECTORY_MEDIA_TYPES[0]} at the well-known URL (this server accepts it, others may not)`,
     ),
   ];
-}
-
-/**
- * The directory response signatures, verified as the server verifies them: with the keys the
- * server would take from this body, over the fields and authority of this response. A failing
- * signature makes the server refuse the whole directory, which is said first.
- */
-function inspectSignature(
-  target: CheckTarget,
-  document: FetchedDocument,
-  keys: readonly CheckedKey[],
-  options: { nowMs: number; clockSkewMs: number },
-  findings: Finding[],
-): CheckedKey[] {
-  try {
-    parseKeyDirectory(document, target.url, options);
-  } catch (error) {
-    if (!(error instanceof FetchFailure)) throw error;
-    if (error.message.includes('signature')) {
-      findings.push(
-        finding(
-          'error',
-          'directory_refused',
-          `the server refuses the whole directory: ${error.message}`,
-        ),
-      );
-    }
-  }
-  const serverKeys = new Map<string, DirectorySigningKey>();
-  try {
-    for (const jwk of readJwks(parseJson(document.body))) {
-      const entry = directoryKey(jwk, target.kind === 'directory');
-      if (entry !== null) serverKeys.set(entry.thumbprint, entry.key);
-    }
-  } catch {
-    return [...keys];
-  }
-  const result = verifyDirectorySignatures(
-    {
-      authority: document.authority ?? target.url.host,
-      headers: document.signatureFields ?? new Map(),
-      body: document.body,
-    },
-    serverKeys,
-    options,
-  );
-  for (const problem of result.problems) {
-    findings.push(finding('error', 'response_signature_invalid', `directory response ${problem}`));
-  }
-  const checked = keys.map((key) => ({
-    ...key,
-    signedResponse: key.thumbprint !== undefined && result.signedBy.has(key.thumbprint),
-  }));
-  if (!result.signed) {
-    findings.push(
-      finding(
-        'note',
-        'response_unsigned',
-        `the response carries no directory signature: verifiers attribute these keys to ${target.url.origin} on the strength of TLS alone, and a policy with requireSignedDirectory refuses them (agent-authz directory serve --sign shows the headers)`,
-      ),
-    );
-    return checked;
-  }
-  for (const key of checked) {
-    if (key.usable && !key.signedResponse) {
-      findings.push(
-        finding(
-          'warning',
-          'key_not_signing',
-          `key ${key.thumbprint} does not sign the response: each key should, so the directory proves possession of it`,
-        ),
-      );
-    }
-  }
-  if (result.signedBy.size > 0) {
-    findings.push(
-      finding(
-        'note',
-        'response_signed',
-        `the response is signed by ${[...result.signedBy].join(', ')}`,
-      ),
-    );
-  }
-  return checked;
 }

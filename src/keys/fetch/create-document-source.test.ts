@@ -10,6 +10,7 @@ function source(
   answers: Array<string | FetchFailure | { delayMs: number; body: string }>,
   cacheBytes = 1_000_000,
   failuresNeverEvict = false,
+  lapsesAtMs?: (value: string) => number | undefined,
 ) {
   const clock = { now: 1_000_000 };
   const counters = createFetchCounters();
@@ -35,6 +36,7 @@ function source(
     cacheBytes,
     sizeOf: (value) => value.length,
     failuresNeverEvict,
+    ...(lapsesAtMs === undefined ? {} : { lapsesAtMs }),
   });
   return { documents, clock, counters, fetches: () => fetches };
 }
@@ -61,6 +63,31 @@ describe('createDocumentSource', () => {
     expect((await documents.get(URL_A)).value).toBe('v2');
     expect(fetches()).toBe(2);
   });
+
+  it.each([
+    ['80 s, before its max-age', 80_000, 80_000],
+    ['10 s, before cacheTtl.min', 10_000, 60_000],
+    ['an hour, after its max-age', 3_600_000, 120_000],
+  ])(
+    'ends the freshness of a document whose value lapses after %s',
+    async (_name, lapse, fresh) => {
+      const start = 1_000_000;
+      const { documents, clock, fetches } = source(
+        ['v1', 'v2'],
+        1_000_000,
+        true,
+        () => start + lapse,
+      );
+      expect((await documents.get(URL_A)).freshUntilMs).toBe(start + fresh);
+      clock.now = start + fresh - 1;
+      await documents.get(URL_A);
+      expect(fetches()).toBe(1);
+      clock.now = start + fresh;
+      await documents.get(URL_A);
+      await new Promise((r) => setImmediate(r));
+      expect(fetches()).toBe(2);
+    },
+  );
 
   it('keeps the stale copy when a refresh fails, and retries only after negativeTtl', async () => {
     const down = new FetchFailure('failed', 'the host answered HTTP 503');
@@ -90,11 +117,12 @@ describe('createDocumentSource', () => {
     expect((await documents.get(URL_A)).value).toBe('v1');
   });
 
-  it('gives up waiting after maxWait while the fetch goes on and fills the cache', async () => {
+  it('gives up waiting after maxWait, retryable, while the fetch goes on and fills the cache', async () => {
     const { documents, counters } = source([{ delayMs: 120, body: 'late' }]);
     await expect(documents.get(URL_A)).rejects.toMatchObject({
-      code: 'key_unresolvable',
+      code: 'key_pending',
       message: 'the key document did not arrive within resolver.maxWait',
+      retryAfterSeconds: 1,
     });
     expect(counters.wait_exceeded).toBe(1);
     await new Promise((r) => setTimeout(r, 150));

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { freshnessMs, type TtlBounds } from './cache-freshness.js';
 import type { DocumentFetcher, FetchedDocument } from './fetch-https-document.js';
 import { type FetchCounters, FetchFailure, isTransientFailure } from './fetch-outcomes.js';
+import { waitForFetch } from './wait-for-fetch.js';
 
 /** A parsed document and how long it may be used without asking the origin again. */
 export interface CachedDocument<T> {
@@ -14,13 +15,17 @@ export interface CachedDocument<T> {
 }
 
 export interface DocumentSource<T> {
-  /** The cached document, or one fetched now (waiting at most `maxWaitMs`). */
-  get(url: URL): Promise<CachedDocument<T>>;
+  /**
+   * The cached document, or one fetched now (charged to `client`, see fetch-requester.ts):
+   * waiting at most `maxWaitMs`, then `key_pending`
+   * while the fetch goes on and fills the cache.
+   */
+  get(url: URL, client?: string): Promise<CachedDocument<T>>;
   /**
    * Fetches again unless the cached copy is younger than `cacheTtl.min` (a caller presenting an
    * unknown key may mean the key was just rotated; the cool-down stops that forcing fetches).
    */
-  refresh(url: URL): Promise<CachedDocument<T>>;
+  refresh(url: URL, client?: string): Promise<CachedDocument<T>>;
   /** What the cache holds now, in its own accounting (at most `cacheBytes`). */
   cachedBytes(): number;
 }
@@ -51,6 +56,13 @@ export interface DocumentSourceOptions<T> {
    * fetch replaces it (and so evicts a key it no longer lists). did:web keeps `maxStale`.
    */
   readonly failuresNeverEvict?: boolean;
+  /**
+   * When something the parsed value proves lapses (a directory's response signatures expire):
+   * the document is then no longer fresh, whatever Cache-Control allowed, and is fetched again
+   * — but never sooner than `cacheTtl.min` after it was fetched, so a host cannot force a
+   * fetch per check by signing for a second. Undefined: nothing lapses.
+   */
+  readonly lapsesAtMs?: (value: T) => number | undefined;
 }
 
 /** Bookkeeping of one entry (timestamps, the key, the map slot), on top of its value. */
@@ -71,7 +83,8 @@ type Entry<T> =
  * least recently used entries go first): positive entries fresh for the origin's
  * Cache-Control within `cacheTtl`, then served stale for up to `maxStale` while one background
  * refresh runs; failures remembered for `negativeTtl`; one fetch per URL at a time however many
- * checks ask; and a check never waits for the network longer than `maxWait`.
+ * checks ask; and a check never waits for the network longer than `maxWait` (then it is
+ * answered `key_pending`, retryable, and the fetch goes on).
  */
 export function createDocumentSource<T>(options: DocumentSourceOptions<T>): DocumentSource<T> {
   const { clock, counters } = options;
@@ -84,23 +97,24 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   const inflight = new Map<string, Promise<Entry<T> & { kind: 'document' }>>();
   const neverEvict = options.failuresNeverEvict === true;
 
-  const load = (url: URL) => {
+  /** One fetch per URL at a time; the client whose check starts it holds its slot. */
+  const load = (url: URL, client: string | undefined) => {
     const running = inflight.get(url.href);
     if (running !== undefined) {
       counters.coalesced += 1;
       return running;
     }
-    const started = fetchEntry(url).finally(() => inflight.delete(url.href));
+    const started = fetchEntry(url, client).finally(() => inflight.delete(url.href));
     inflight.set(url.href, started);
     return started;
   };
 
-  const fetchEntry = async (url: URL) => {
+  const fetchEntry = async (url: URL, client: string | undefined) => {
     try {
-      const document = await options.fetch(url, options.mediaTypes);
+      const document = await options.fetch(url, options.mediaTypes, client);
       const value = parseDocument(document, url);
       const now = clock();
-      const freshUntilMs = now + freshnessMs(document.cacheControl, options.cacheTtl);
+      const freshUntilMs = freshUntil(value, document, now);
       const entry = {
         kind: 'document' as const,
         value,
@@ -116,6 +130,13 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
       remember(url, error);
       throw error;
     }
+  };
+
+  const freshUntil = (value: T, document: FetchedDocument, now: number): number => {
+    const cacheable = now + freshnessMs(document.cacheControl, options.cacheTtl);
+    const lapses = options.lapsesAtMs?.(value);
+    if (lapses === undefined) return cacheable;
+    return Math.min(cacheable, Math.max(lapses, now + options.cacheTtl.minMs));
   };
 
   const parseDocument = (document: FetchedDocument, url: URL): T => {
@@ -151,45 +172,39 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
   };
 
   /** Past maxStale: a refetch first; if it fails and failures never evict, the old copy. */
-  const revalidate = async (url: URL, entry: Entry<T> & { kind: 'document' }, now: number) => {
-    if (!neverEvict) return withinWait(load(url));
+  const revalidate = async (
+    url: URL,
+    client: string | undefined,
+    entry: Entry<T> & { kind: 'document' },
+    now: number,
+  ) => {
+    if (!neverEvict) return withinWait(load(url, client));
     if (now < entry.retryAfterMs) {
       counters.stale_hit += 1;
       return entry;
     }
     try {
-      return await withinWait(load(url));
+      return await withinWait(load(url, client));
     } catch {
       counters.stale_hit += 1;
       return entry;
     }
   };
 
-  const withinWait = <R>(promise: Promise<R>): Promise<R> => {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        counters.wait_exceeded += 1;
-        reject(
-          new AuthzError(
-            'key_unresolvable',
-            'the key document did not arrive within resolver.maxWait',
-          ),
-        );
-      }, options.maxWaitMs);
+  const withinWait = <R>(promise: Promise<R>): Promise<R> =>
+    waitForFetch(promise, options.maxWaitMs, 'the key document', () => {
+      counters.wait_exceeded += 1;
     });
-    return Promise.race([promise, waited]).finally(() => clearTimeout(timer));
-  };
 
   return {
-    get: async (url) => {
+    get: async (url, client) => {
       const entry = cache.get(url.href);
       const now = clock();
       if (entry?.kind === 'document' && now < entry.staleUntilMs) {
         if (now < entry.freshUntilMs) counters.fresh_hit += 1;
         else {
           counters.stale_hit += 1;
-          if (now >= entry.retryAfterMs) load(url).catch(() => {});
+          if (now >= entry.retryAfterMs) load(url, client).catch(() => {});
         }
         return entry;
       }
@@ -197,14 +212,14 @@ export function createDocumentSource<T>(options: DocumentSourceOptions<T>): Docu
         counters.negative_hit += 1;
         throw entry.error;
       }
-      if (entry?.kind === 'document') return revalidate(url, entry, now);
-      return withinWait(load(url));
+      if (entry?.kind === 'document') return revalidate(url, client, entry, now);
+      return withinWait(load(url, client));
     },
-    refresh: async (url) => {
+    refresh: async (url, client) => {
       const entry = cache.get(url.href);
       const coolingDown =
         entry?.kind === 'document' && clock() < entry.fetchedAtMs + options.cacheTtl.minMs;
-      return coolingDown ? entry : withinWait(load(url));
+      return coolingDown ? entry : withinWait(load(url, client));
     },
     cachedBytes: () => cache.calculatedSize,
   };

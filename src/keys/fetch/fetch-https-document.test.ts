@@ -10,8 +10,12 @@ function fetcher(allowedHosts: string[] = []) {
     maxBytes: 1024,
     allowPrivateNetworks: false,
     allowedHosts,
-    maxConcurrent: 4,
-    perHost: { maxConcurrentPerHost: 2, cooldownMs: 10_000 },
+    slots: {
+      maxConcurrent: 4,
+      maxConcurrentPerOrigin: 2,
+      maxConcurrentPerClient: 2,
+      cooldownMs: 10_000,
+    },
     clock: () => 0,
     lookup: async () => {
       throw new Error('DNS must not be consulted');

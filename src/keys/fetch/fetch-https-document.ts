@@ -4,7 +4,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Clock } from '../../lib/clock.js';
 import { type FetchCounters, FetchFailure } from './fetch-outcomes.js';
-import { createHostLimits, type HostLimitOptions } from './limit-host-fetches.js';
+import { createFetchSlots, type FetchSlotLimits } from './limit-fetch-slots.js';
 import {
   type HostLookup,
   type ResolvedAddress,
@@ -32,8 +32,15 @@ const SIGNATURE_FIELDS = ['signature', 'signature-input', 'content-digest'] as c
 /** Retry-After is honoured for at most this long (draft: negative caching ≤ 5 minutes). */
 const MAX_RETRY_AFTER_MS = 300_000;
 
-/** GETs `url`, accepting a response whose media type is one of `mediaTypes`. */
-export type DocumentFetcher = (url: URL, mediaTypes: readonly string[]) => Promise<FetchedDocument>;
+/**
+ * GETs `url`, accepting a response whose media type is one of `mediaTypes`; `client` is who
+ * the fetch is charged to (see fetch-requester.ts), undefined for the operator's own fetches.
+ */
+export type DocumentFetcher = (
+  url: URL,
+  mediaTypes: readonly string[],
+  client?: string,
+) => Promise<FetchedDocument>;
 
 export interface HttpsFetcherOptions {
   readonly timeoutMs: number;
@@ -41,9 +48,8 @@ export interface HttpsFetcherOptions {
   readonly allowPrivateNetworks: boolean;
   /** Exact names or `*.example.com`; empty allows any host. */
   readonly allowedHosts: readonly string[];
-  readonly maxConcurrent: number;
-  /** Per host name: fetches in flight, and the cool-down after a timeout or unreachable host. */
-  readonly perHost: Omit<HostLimitOptions, 'clock'>;
+  /** Fetches in flight in all, per origin and per client; the cool-down of a failed origin. */
+  readonly slots: FetchSlotLimits;
   readonly clock: Clock;
   /** Extra trusted CAs (PEM), added to Node's bundled roots. */
   readonly extraCa?: string | undefined;
@@ -54,22 +60,23 @@ export interface HttpsFetcherOptions {
 /**
  * The one HTTPS client for key material — did:web documents, Web Bot Auth key directories
  * (SPEC §2) and issuers' JWKS: HTTPS only, an allow-list, checked DNS answers, one deadline for
- * DNS + connect + TLS + body, a size cap, no redirects, only a 200 counts, at most
- * `maxConcurrent` fetches at once, and per host name at most `perHost.maxConcurrentPerHost`,
- * with a cool-down after the host timed out or could not be reached.
+ * DNS + connect + TLS + body, a size cap, no redirects, only a 200 counts, and fetch slots
+ * shared fairly between origins and between clients, with a cool-down for an origin that timed
+ * out or could not be reached (limit-fetch-slots.ts).
  */
 export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetcher {
   const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
-  const hosts = createHostLimits({ ...options.perHost, clock: options.clock });
-  let active = 0;
-  const fetchOnce = async (url: URL, mediaTypes: readonly string[], deadline: AbortSignal) => {
+  const slots = createFetchSlots(options.slots, options.clock);
+  const fetchOnce = async (
+    url: URL,
+    mediaTypes: readonly string[],
+    client: string | undefined,
+    deadline: AbortSignal,
+  ) => {
     checkTarget(url, options.allowedHosts);
-    if (active >= options.maxConcurrent) {
-      throw new FetchFailure('overloaded', 'too many key documents are being fetched right now');
-    }
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const leave = hosts.enter(hostname);
-    active += 1;
+    // Keyed by origin: another port of the same name is another server, with its own fate.
+    const leave = slots.enter(url.origin, client);
     try {
       const target = await abortable(resolvePublicAddress(hostname, options), deadline);
       const nowMs = options.clock();
@@ -82,18 +89,17 @@ export function createHttpsFetcher(options: HttpsFetcherOptions): DocumentFetche
         nowMs,
       });
     } catch (error) {
-      // A host that hangs or cannot be reached costs slots for the whole timeout: rest it.
-      if (deadline.aborted || !(error instanceof FetchFailure)) hosts.failed(hostname);
+      // An origin that hangs or cannot be reached costs slots for the whole timeout: rest it.
+      if (deadline.aborted || !(error instanceof FetchFailure)) slots.failed(url.origin);
       throw error;
     } finally {
-      active -= 1;
       leave();
     }
   };
-  return async (url, mediaTypes) => {
+  return async (url, mediaTypes, client) => {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const document = await fetchOnce(url, mediaTypes, deadline);
+      const document = await fetchOnce(url, mediaTypes, client, deadline);
       options.counters.fetched += 1;
       return document;
     } catch (error) {

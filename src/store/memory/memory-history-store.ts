@@ -1,16 +1,21 @@
 import { LRUCache } from 'lru-cache';
-import { pageAgentIds } from '../page-agent-ids.js';
 import {
   type AgentHistory,
   type DriftEvent,
   type HistoryPage,
   type HistoryStore,
+  MAX_HISTORY_PAGE,
   StoreCapacityError,
 } from '../store.js';
+import { SortedAgentIds } from './sorted-agent-ids.js';
 
 const MAX_WORKLOADS = 10;
 const MAX_DRIFT_EVENTS = 20;
 
+/**
+ * The arrays in Activity and Binding are replaced on every change, never changed in place, so
+ * a history handed out may share them.
+ */
 interface Activity {
   firstSeenMs: number;
   lastSeenMs: number;
@@ -25,19 +30,32 @@ interface Binding {
   quarantined: boolean;
 }
 
-/** Agent history in memory: activity in an LRU, bindings in a map that never evicts. */
+/**
+ * Agent history in memory: activity in an LRU, bindings in a map that never evicts, and the
+ * ids of both in a sorted index that follows every addition and eviction, for `list`.
+ */
 export class MemoryHistoryStore implements HistoryStore {
   readonly #activity: LRUCache<string, Activity>;
   readonly #bindings = new Map<string, Binding>();
   readonly #maxBindings: number;
+  readonly #ids = new SortedAgentIds();
 
   constructor(maxAgents: number) {
-    this.#activity = new LRUCache({ max: maxAgents });
+    this.#activity = new LRUCache({
+      max: maxAgents,
+      // Replacing an agent's activity keeps the agent; any other removal may forget it.
+      dispose: (_activity, agentId, reason) => {
+        if (reason !== 'set' && !this.#bindings.has(agentId)) this.#ids.delete(agentId);
+      },
+    });
     this.#maxBindings = maxAgents;
   }
 
   get(agentId: string): AgentHistory | undefined {
-    const activity = this.#activity.get(agentId);
+    return this.#history(agentId, this.#activity.get(agentId));
+  }
+
+  #history(agentId: string, activity: Activity | undefined): AgentHistory | undefined {
     const binding = this.#bindings.get(agentId);
     if (activity === undefined && binding === undefined) return undefined;
     return {
@@ -45,9 +63,9 @@ export class MemoryHistoryStore implements HistoryStore {
       lastSeenMs: activity?.lastSeenMs ?? 0,
       allowed: activity?.allowed ?? 0,
       denied: activity?.denied ?? 0,
-      workloads: [...(activity?.workloads ?? [])],
+      workloads: activity?.workloads ?? [],
       pinnedWorkload: binding?.pinned,
-      driftEvents: [...(binding?.driftEvents ?? [])],
+      driftEvents: binding?.driftEvents ?? [],
       quarantined: binding?.quarantined ?? false,
     };
   }
@@ -56,13 +74,7 @@ export class MemoryHistoryStore implements HistoryStore {
     agentId: string,
     outcome: { allowed: boolean; workload: string | undefined; atMs: number },
   ): void {
-    const activity = this.#activity.get(agentId) ?? {
-      firstSeenMs: outcome.atMs,
-      lastSeenMs: outcome.atMs,
-      allowed: 0,
-      denied: 0,
-      workloads: [],
-    };
+    const activity = this.#activity.get(agentId) ?? this.#newActivity(agentId, outcome.atMs);
     activity.lastSeenMs = outcome.atMs;
     if (outcome.allowed) activity.allowed += 1;
     else activity.denied += 1;
@@ -96,13 +108,20 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   async list(options: { after?: string; limit: number }): Promise<HistoryPage> {
-    const page = pageAgentIds([...this.#activity.keys(), ...this.#bindings.keys()], options);
+    const limit = Math.min(options.limit, MAX_HISTORY_PAGE);
+    const page = this.#ids.page({ ...options, limit });
     const agents: Array<{ id: string; history: AgentHistory }> = [];
     for (const id of page.ids) {
-      const history = await this.get(id);
+      // A peek: listing does not make an agent recently used, so it cannot change what is evicted.
+      const history = this.#history(id, this.#activity.peek(id));
       if (history !== undefined) agents.push({ id, history });
     }
     return page.next === undefined ? { agents } : { agents, next: page.next };
+  }
+
+  #newActivity(agentId: string, atMs: number): Activity {
+    this.#ids.add(agentId);
+    return { firstSeenMs: atMs, lastSeenMs: atMs, allowed: 0, denied: 0, workloads: [] };
   }
 
   #binding(agentId: string): Binding {
@@ -113,6 +132,7 @@ export class MemoryHistoryStore implements HistoryStore {
     }
     const created: Binding = { pinned: undefined, driftEvents: [], quarantined: false };
     this.#bindings.set(agentId, created);
+    this.#ids.add(agentId);
     return created;
   }
 }

@@ -55,6 +55,7 @@ export function createRedisStore(options: RedisStoreOptions, logger: Logger): St
     historyCacheMs: options.historyCacheMs,
     onBackgroundError: onError,
     announce,
+    cluster: options.cluster,
   });
   link
     .subscribe(keys.channel, (message) => {

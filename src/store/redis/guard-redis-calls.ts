@@ -28,7 +28,11 @@ export class RedisCalls {
     return this.#inFlight;
   }
 
-  async run<T>(call: (link: RedisLink) => Promise<T>): Promise<T> {
+  /** `timeoutMs` overrides the deadline for a call off the check path (an admin listing). */
+  async run<T>(
+    call: (link: RedisLink) => Promise<T>,
+    timeoutMs = this.#limits.timeoutMs,
+  ): Promise<T> {
     if (this.#inFlight >= this.#limits.maxInFlight) {
       throw new AuthzError(
         'store_unavailable',
@@ -44,8 +48,8 @@ export class RedisCalls {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(unavailable(`Redis did not answer within ${this.#limits.timeoutMs} ms`)),
-        this.#limits.timeoutMs,
+        () => reject(unavailable(`Redis did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
       );
     });
     try {

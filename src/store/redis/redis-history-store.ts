@@ -1,11 +1,12 @@
 import { LRUCache } from 'lru-cache';
-import type { AgentHistory, DriftEvent, HistoryStore } from '../store.js';
+import type { AgentHistory, DriftEvent, HistoryPage, HistoryStore } from '../store.js';
 import type { RedisCalls } from './guard-redis-calls.js';
+import { listRedisAgents } from './list-redis-agents.js';
+import { parseRedisHistory } from './parse-redis-history.js';
 import type { RedisKeys } from './redis-keys.js';
 import {
   GET_HISTORY,
   INDEX_AGENT,
-  LIST_AGENTS,
   type LuaScript,
   PIN_WORKLOAD,
   RECORD_DRIFT,
@@ -27,6 +28,8 @@ export interface RedisHistoryOptions {
   readonly onBackgroundError: (error: unknown) => void;
   /** Tells every replica that an agent's binding changed (pin, quarantine, release). */
   readonly announce: (agentId: string) => void;
+  /** Redis Cluster: one script cannot read several agents, whose keys sit in other slots. */
+  readonly cluster: boolean;
 }
 
 /**
@@ -83,8 +86,7 @@ export class RedisHistoryStore implements HistoryStore {
       string[],
       string[],
     ];
-    if (activity.length === 0 && binding.length === 0) return undefined;
-    return parseHistory(pairs(activity), pairs(binding));
+    return parseRedisHistory(activity, binding);
   }
 
   async recordOutcome(
@@ -123,21 +125,9 @@ export class RedisHistoryStore implements HistoryStore {
     return released;
   }
 
-  async list(options: { after?: string; limit: number }): Promise<{
-    agents: Array<{ id: string; history: AgentHistory }>;
-    next?: string;
-  }> {
-    const from = options.after === undefined ? '-' : `(${options.after}`;
-    const ids = (await this.#calls.run((link) =>
-      link.script(LIST_AGENTS, [this.#keys.agents], [from, String(options.limit + 1)]),
-    )) as string[];
-    const page = ids.slice(0, options.limit);
-    const histories = await Promise.all(page.map((id) => this.get(id)));
-    const agents = page.flatMap((id, i) => {
-      const history = histories[i];
-      return history === undefined ? [] : [{ id, history }];
-    });
-    return ids.length > page.length ? { agents, next: page.at(-1)! } : { agents };
+  /** A page of the sorted-set index and the histories of its agents (listRedisAgents). */
+  list(options: { after?: string; limit: number }): Promise<HistoryPage> {
+    return listRedisAgents(this.#calls, this.#keys, options, this.#options.cluster);
   }
 
   /** Evicts the agent's cached history here at once, and in every other process by pub/sub. */
@@ -158,30 +148,4 @@ export class RedisHistoryStore implements HistoryStore {
     if (this.#indexed.size >= 100_000) this.#indexed.clear();
     this.#indexed.add(agentId);
   }
-}
-
-function pairs(flat: string[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i]!, flat[i + 1]!);
-  return map;
-}
-
-/** cjson writes an empty Lua table as `{}`: read anything but an array as empty. */
-function jsonList<T>(text: string | undefined): T[] {
-  const value: unknown = JSON.parse(text ?? '[]');
-  return Array.isArray(value) ? (value as T[]) : [];
-}
-
-function parseHistory(activity: Map<string, string>, binding: Map<string, string>): AgentHistory {
-  const number = (name: string) => Number(activity.get(name) ?? 0);
-  return {
-    firstSeenMs: number('firstSeenMs'),
-    lastSeenMs: number('lastSeenMs'),
-    allowed: number('allowed'),
-    denied: number('denied'),
-    workloads: jsonList<string>(activity.get('workloads')),
-    pinnedWorkload: binding.get('pinned'),
-    driftEvents: jsonList<DriftEvent>(binding.get('drift')),
-    quarantined: binding.get('quarantined') === '1',
-  };
 }

@@ -84,6 +84,18 @@ export const INDEX_AGENT = lua(`
 redis.call('ZADD', KEYS[1], 'NX', 0, ARGV[1])
 `);
 
+/**
+ * KEYS: activity, binding, activity, binding, … of several agents (a standalone Redis only: in
+ * a cluster their slots differ). Returns each agent's two hashes, flat, in KEYS order.
+ */
+export const GET_HISTORIES = lua(`
+local histories = {}
+for i = 1, #KEYS, 2 do
+  histories[#histories + 1] = {redis.call('HGETALL', KEYS[i]), redis.call('HGETALL', KEYS[i + 1])}
+end
+return histories
+`);
+
 /** KEYS[1] the agent index; ARGV: lexical lower bound, count. */
 export const LIST_AGENTS = lua(`
 return redis.call('ZRANGE', KEYS[1], ARGV[1], '+', 'BYLEX', 'LIMIT', 0, tonumber(ARGV[2]))

@@ -6,6 +6,7 @@ import type {
 } from '@grpc/grpc-js';
 import { answerCheck, type CheckEngine } from './answer-check.js';
 import {
+  type CheckRequestDecoder,
   decodeCheckRequest,
   decodeCheckResponse,
   encodeCheckRequest,
@@ -20,21 +21,25 @@ export const CHECK_PATH = `/${AUTHORIZATION_SERVICE}/Check`;
 
 /**
  * `Authorization/Check` for grpc-js with the Check path's own codec as (de)serializers, so grpc-js
- * does no `fromObject`/`toObject` round trip either.
+ * does no `fromObject`/`toObject` round trip either; requests are read with `decode`.
  */
-export const authorizationService: ServiceDefinition<{
+export function authorizationService(
+  decode: CheckRequestDecoder = decodeCheckRequest,
+): ServiceDefinition<{
   Check: MethodDefinition<CheckRequestMessage, CheckResponseMessage>;
-}> = {
-  Check: {
-    path: CHECK_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (message) => asBuffer(encodeCheckRequest(message)),
-    requestDeserialize: (bytes) => decodeCheckRequest(bytes),
-    responseSerialize: (message) => asBuffer(encodeCheckResponse(message)),
-    responseDeserialize: (bytes) => decodeCheckResponse(bytes) as unknown as CheckResponseMessage,
-  },
-};
+}> {
+  return {
+    Check: {
+      path: CHECK_PATH,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (message) => asBuffer(encodeCheckRequest(message)),
+      requestDeserialize: (bytes) => decode(bytes),
+      responseSerialize: (message) => asBuffer(encodeCheckResponse(message)),
+      responseDeserialize: (bytes) => decodeCheckResponse(bytes) as unknown as CheckResponseMessage,
+    },
+  };
+}
 
 /** The grpc-js handler of Check: the call metadata carries Envoy's trace context. */
 export function createCheckHandler(check: CheckEngine) {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { DEFAULT_CHECK_LIMITS } from '../../pipeline/check-deps.js';
 import type { CheckRequestMessage, CheckResponseMessage } from './check-messages.js';
+import type { DecodeLimits } from './decode-budget.js';
 import { decodeCheckRequestFields } from './decode-check-request.js';
 import { encodeCheckResponseMessage } from './encode-check-response.js';
 import { EXTERNAL_AUTH_PROTO, PROTO_DIR } from './load-protos.js';
@@ -24,13 +26,24 @@ const CheckResponse = root.lookupType('envoy.service.auth.v3.CheckResponse');
 
 /**
  * Bytes → CheckRequestMessage, the fields toAuthzRequest reads; unset fields are absent.
- * Throws on bytes that are not a CheckRequest.
+ * Throws on bytes that are not a CheckRequest. What it builds is bounded by the limits it was
+ * created with; past them the message is cut (see decodeCheckRequestFields).
  */
-export function decodeCheckRequest(bytes: Uint8Array): CheckRequestMessage {
-  return decodeCheckRequestFields(
-    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
-  );
+export type CheckRequestDecoder = (bytes: Uint8Array) => CheckRequestMessage;
+
+/** The decoder a server runs, bounded by the configured `limits`. */
+export function createCheckRequestDecoder(
+  limits: DecodeLimits = DEFAULT_CHECK_LIMITS,
+): CheckRequestDecoder {
+  return (bytes) =>
+    decodeCheckRequestFields(
+      Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      limits,
+    );
 }
+
+/** The decoder with the default limits, for clients, tests and measurements. */
+export const decodeCheckRequest: CheckRequestDecoder = createCheckRequestDecoder();
 
 /** The inverse of decodeCheckRequest, for clients (tests, the grpc-js request serializer). */
 export function encodeCheckRequest(message: CheckRequestMessage): Uint8Array {

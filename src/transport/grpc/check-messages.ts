@@ -1,3 +1,5 @@
+import type { RequestCut } from '../../request/authz-request.js';
+
 /**
  * The decoded shapes of the ext_authz messages, as @grpc/proto-loader produces them with
  * `keepCase: true` (snake_case fields, bytes as Buffer, oneofs named). Only what we read or
@@ -27,6 +29,11 @@ export interface HttpRequestMessage {
   query?: string;
   body?: string;
   raw_body?: Buffer;
+  /**
+   * Decoder only: the `body` field when it is longer than `limits.maxDigestBodyBytes`, as the
+   * bytes it came as. Such a body is never hashed, so it is never decoded into a string.
+   */
+  long_body?: Buffer;
 }
 
 export interface CheckRequestMessage {
@@ -36,6 +43,8 @@ export interface CheckRequestMessage {
     request?: { http?: HttpRequestMessage };
     context_extensions?: Record<string, string>;
   };
+  /** Decoder only: where it stopped building the request at a bound. */
+  cut?: RequestCut;
 }
 
 /**

@@ -1,10 +1,7 @@
-import type {
-  CheckRequestMessage,
-  HeaderValueMessage,
-  HttpRequestMessage,
-  PeerMessage,
-} from './check-messages.js';
-import { expectWireType, WireReader, WireType } from './wire-reader.js';
+import type { CheckRequestMessage, HttpRequestMessage, PeerMessage } from './check-messages.js';
+import { DecodeBudget, type DecodeLimits, within } from './decode-budget.js';
+import { readHeaderEntry, readHeaderMap, readMapEntry } from './read-header-lines.js';
+import { expectWireType, FieldLimitExceeded, WireReader, WireType } from './wire-reader.js';
 
 type Attributes = NonNullable<CheckRequestMessage['attributes']>;
 
@@ -16,44 +13,52 @@ type Attributes = NonNullable<CheckRequestMessage['attributes']>;
  * protobufjs, a repeated singular message replaces the earlier one and a map entry repeated by
  * key keeps the last value. Unlike protobufjs, a known field with the wrong wire type or a
  * length past its message throws (WireFormatError) instead of being read as something else.
+ *
+ * What it builds is bounded by `limits` while it decodes (DecodeBudget): header lines past
+ * `maxHeaderLines` or `maxHeaderBytes`, and a peer principal or certificate past
+ * `maxHeaderBytes`, are never built and the message says where it was cut (`cut`); a message
+ * with more fields than the budget allows ends the decode at once and is only `{ cut }`.
+ * Either way the check denies it `headers_too_large` before reading anything else of it.
  */
-export function decodeCheckRequestFields(bytes: Buffer): CheckRequestMessage {
-  const reader = new WireReader(bytes);
+export function decodeCheckRequestFields(bytes: Buffer, limits: DecodeLimits): CheckRequestMessage {
+  const budget = new DecodeBudget(limits);
+  const reader = new WireReader(bytes, budget.maxFields);
   const message: CheckRequestMessage = {};
-  while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1) message.attributes = within(reader, tag, readAttributes);
-    else reader.skip(tag & 7);
+  try {
+    while (reader.at < reader.end) {
+      const tag = reader.tag();
+      if (tag >>> 3 === 1) message.attributes = within(reader, tag, budget, readAttributes);
+      else reader.skip(tag & 7);
+    }
+  } catch (error) {
+    if (error instanceof FieldLimitExceeded) return { cut: budget.fieldsExhausted() };
+    throw error;
   }
+  if (budget.cut !== undefined) message.cut = budget.cut;
   return message;
 }
 
-/** Reads one length-delimited submessage with `read`, bounded by its length. */
-function within<T>(reader: WireReader, tag: number, read: (reader: WireReader) => T): T {
+/** One string field. */
+function text(reader: WireReader, tag: number): string {
   expectWireType(tag, WireType.LEN);
-  const outer = reader.end;
-  reader.end = reader.lengthDelimited();
-  const value = read(reader);
-  reader.at = reader.end;
-  reader.end = outer;
-  return value;
+  return reader.string();
 }
 
 /** AttributeContext {1: source, 4: request {2: http}, 10: context_extensions}. */
-function readAttributes(reader: WireReader): Attributes {
+function readAttributes(reader: WireReader, budget: DecodeBudget): Attributes {
   const attributes: Attributes = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
+    const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        attributes.source = within(reader, tag, readPeer);
+        attributes.source = within(reader, tag, budget, readPeer);
         break;
       case 4:
-        attributes.request = within(reader, tag, readRequest);
+        attributes.request = within(reader, tag, budget, readRequest);
         break;
       case 10:
         attributes.context_extensions ??= {};
-        readMapEntry(reader, tag, attributes.context_extensions);
+        readMapEntry(reader, tag, budget, attributes.context_extensions);
         break;
       default:
         reader.skip(tag & 7);
@@ -63,21 +68,19 @@ function readAttributes(reader: WireReader): Attributes {
 }
 
 /** Peer {1: address {1: socket_address {2: address, 3: port_value}}, 4: principal, 5: certificate}. */
-function readPeer(reader: WireReader): PeerMessage {
+function readPeer(reader: WireReader, budget: DecodeBudget): PeerMessage {
   const peer: PeerMessage = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
+    const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        peer.address = within(reader, tag, readAddress);
+        peer.address = within(reader, tag, budget, readAddress);
         break;
       case 4:
-        expectWireType(tag, WireType.LEN);
-        peer.principal = reader.string();
+        peer.principal = readPeerField(reader, tag, budget);
         break;
       case 5:
-        expectWireType(tag, WireType.LEN);
-        peer.certificate = reader.string();
+        peer.certificate = readPeerField(reader, tag, budget);
         break;
       default:
         reader.skip(tag & 7);
@@ -86,11 +89,23 @@ function readPeer(reader: WireReader): PeerMessage {
   return peer;
 }
 
-function readAddress(reader: WireReader): NonNullable<PeerMessage['address']> {
+/** The principal or certificate, unless it is longer than the header fields may be. */
+function readPeerField(reader: WireReader, tag: number, budget: DecodeBudget): string | undefined {
+  expectWireType(tag, WireType.LEN);
+  const end = reader.lengthDelimited();
+  const start = reader.at;
+  reader.at = end;
+  return budget.admitPeerField(end - start) ? reader.text(start, end) : undefined;
+}
+
+function readAddress(
+  reader: WireReader,
+  budget: DecodeBudget,
+): NonNullable<PeerMessage['address']> {
   const address: NonNullable<PeerMessage['address']> = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1) address.socket_address = within(reader, tag, readSocketAddress);
+    const tag = reader.tag();
+    if (tag >>> 3 === 1) address.socket_address = within(reader, tag, budget, readSocketAddress);
     else reader.skip(tag & 7);
   }
   return address;
@@ -99,11 +114,9 @@ function readAddress(reader: WireReader): NonNullable<PeerMessage['address']> {
 function readSocketAddress(reader: WireReader): { address?: string; port_value?: number } {
   const socket: { address?: string; port_value?: number } = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 2) {
-      expectWireType(tag, WireType.LEN);
-      socket.address = reader.string();
-    } else if (tag >>> 3 === 3) {
+    const tag = reader.tag();
+    if (tag >>> 3 === 2) socket.address = text(reader, tag);
+    else if (tag >>> 3 === 3) {
       expectWireType(tag, WireType.VARINT);
       socket.port_value = reader.uint32();
     } else reader.skip(tag & 7);
@@ -112,11 +125,11 @@ function readSocketAddress(reader: WireReader): { address?: string; port_value?:
 }
 
 /** AttributeContext.Request {2: http}; the time (1) is not read. */
-function readRequest(reader: WireReader): { http?: HttpRequestMessage } {
+function readRequest(reader: WireReader, budget: DecodeBudget): { http?: HttpRequestMessage } {
   const request: { http?: HttpRequestMessage } = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 2) request.http = within(reader, tag, readHttpRequest);
+    const tag = reader.tag();
+    if (tag >>> 3 === 2) request.http = within(reader, tag, budget, readHttpRequest);
     else reader.skip(tag & 7);
   }
   return request;
@@ -124,7 +137,7 @@ function readRequest(reader: WireReader): { http?: HttpRequestMessage } {
 
 /** The string fields of AttributeContext.HttpRequest by number. */
 const HTTP_STRINGS: Readonly<
-  Record<number, 'id' | 'method' | 'path' | 'host' | 'scheme' | 'query' | 'body'>
+  Record<number, 'id' | 'method' | 'path' | 'host' | 'scheme' | 'query'>
 > = {
   1: 'id',
   2: 'method',
@@ -132,75 +145,44 @@ const HTTP_STRINGS: Readonly<
   5: 'host',
   6: 'scheme',
   7: 'query',
-  11: 'body',
 };
 
-/** HttpRequest {3: headers, 12: raw_body, 13: header_map, and the strings above}. */
-function readHttpRequest(reader: WireReader): HttpRequestMessage {
+/** HttpRequest {3: headers, 11: body, 12: raw_body, 13: header_map, and the strings above}. */
+function readHttpRequest(reader: WireReader, budget: DecodeBudget): HttpRequestMessage {
   const http: HttpRequestMessage = {};
   while (reader.at < reader.end) {
-    const tag = reader.uint32();
+    const tag = reader.tag();
     const field = tag >>> 3;
     const name = HTTP_STRINGS[field];
-    if (name !== undefined) {
-      expectWireType(tag, WireType.LEN);
-      http[name] = reader.string();
-    } else if (field === 3) {
+    if (name !== undefined) http[name] = text(reader, tag);
+    else if (field === 3) {
       http.headers ??= {};
-      readMapEntry(reader, tag, http.headers);
-    } else if (field === 12) {
+      readHeaderEntry(reader, tag, budget, http.headers);
+    } else if (field === 11) readBody(reader, tag, budget, http);
+    else if (field === 12) {
       expectWireType(tag, WireType.LEN);
       http.raw_body = reader.view();
-    } else if (field === 13) {
-      http.header_map = within(reader, tag, readHeaderMap);
-    } else reader.skip(tag & 7);
+    } else if (field === 13) http.header_map = within(reader, tag, budget, readHeaderMap);
+    else reader.skip(tag & 7);
   }
   return http;
 }
 
-/** HeaderMap {1: repeated HeaderValue {1: key, 2: value, 3: raw_value}}. */
-function readHeaderMap(reader: WireReader): { headers: HeaderValueMessage[] } {
-  const headers: HeaderValueMessage[] = [];
-  while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1) headers.push(within(reader, tag, readHeaderValue));
-    else reader.skip(tag & 7);
-  }
-  return { headers };
-}
-
-function readHeaderValue(reader: WireReader): HeaderValueMessage {
-  const header: HeaderValueMessage = {};
-  while (reader.at < reader.end) {
-    const tag = reader.uint32();
-    const field = tag >>> 3;
-    if (field === 1 || field === 2 || field === 3) expectWireType(tag, WireType.LEN);
-    if (field === 1) header.key = reader.string();
-    else if (field === 2) header.value = reader.string();
-    else if (field === 3) header.raw_value = reader.view();
-    else reader.skip(tag & 7);
-  }
-  return header;
-}
-
 /**
- * One map<string, string> entry {1: key, 2: value} into `map`, either defaulting to "". The
- * map is a plain object assigned to as protobufjs assigns (a `__proto__` key sets nothing).
+ * The `body` string: decoded when it could be hashed, else kept as its bytes (`long_body`) —
+ * the check refuses to hash it (`body_too_large`), so decoding it would be work for nothing.
  */
-function readMapEntry(reader: WireReader, tag: number, map: Record<string, string>): void {
+function readBody(
+  reader: WireReader,
+  tag: number,
+  budget: DecodeBudget,
+  http: HttpRequestMessage,
+): void {
   expectWireType(tag, WireType.LEN);
-  const outer = reader.end;
-  reader.end = reader.lengthDelimited();
-  let key = '';
-  let value = '';
-  while (reader.at < reader.end) {
-    const entryTag = reader.uint32();
-    const field = entryTag >>> 3;
-    if (field === 1 || field === 2) expectWireType(entryTag, WireType.LEN);
-    if (field === 1) key = reader.string();
-    else if (field === 2) value = reader.string();
-    else reader.skip(entryTag & 7);
-  }
-  reader.end = outer;
-  map[key] = value;
+  const end = reader.lengthDelimited();
+  const start = reader.at;
+  reader.at = end;
+  const long = end - start > budget.limits.maxDigestBodyBytes;
+  http.body = long ? undefined : reader.text(start, end);
+  http.long_body = long ? reader.bytes.subarray(start, end) : undefined;
 }

@@ -3,7 +3,14 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { CheckEngine } from './answer-check.js';
 import { AUTHORIZATION_SERVICE } from './authorization-service.js';
-import type { GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
+import { createCheckRequestDecoder } from './check-codec.js';
+import type { DecodeLimits } from './decode-budget.js';
+import {
+  DEFAULT_GRPC_BOUNDS,
+  type GrpcBounds,
+  type GrpcListener,
+  type GrpcListenerOptions,
+} from './grpc-listener.js';
 import { loadExternalAuthProtos } from './load-protos.js';
 import { startNativeGrpcServer } from './native/start-native-server.js';
 import { startGrpcJsServer } from './start-grpc-js-server.js';
@@ -15,11 +22,13 @@ export type GrpcServerKind = 'native' | 'grpc-js';
 
 export interface GrpcTransportOptions {
   readonly server?: GrpcServerKind;
-  readonly maxMessageBytes?: number;
+  /** What one client may hold on the port; by default config `grpc`'s defaults. */
+  readonly bounds?: GrpcBounds;
+  /** Told of an exception a call's own code threw (a bug); by default nobody is. */
+  readonly onInternalError?: (error: unknown) => void;
+  /** What the Check decoder may build of one request (`limits`); the defaults when absent. */
+  readonly requestLimits?: DecodeLimits;
 }
-
-/** grpc-js's own default is 4 MiB; a CheckRequest with a forwarded body can be larger. */
-const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface GrpcTransport {
   /** The port actually bound (useful with port 0 in tests). */
@@ -57,7 +66,9 @@ export async function startGrpcTransport(
   });
   const listener = await SERVERS[options.server ?? 'native'](address, {
     check,
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    bounds: options.bounds ?? DEFAULT_GRPC_BOUNDS,
+    onInternalError: options.onInternalError ?? (() => {}),
+    decodeCheckRequest: createCheckRequestDecoder(options.requestLimits),
     addLibraryServices: (registry) => {
       health.addToServer(registry as Parameters<HealthImplementation['addToServer']>[0]);
       reflection.addToServer(registry as Parameters<ReflectionService['addToServer']>[0]);

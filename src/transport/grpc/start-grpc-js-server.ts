@@ -1,17 +1,41 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { authorizationService, createCheckHandler } from './authorization-service.js';
-import type { GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
+import { receiveDeadline } from './grpc-js-receive-deadline.js';
+import type { GrpcBounds, GrpcListener, GrpcListenerOptions } from './grpc-listener.js';
 
-/** `grpc.server: grpc-js`: the same services on @grpc/grpc-js's Server. */
+/** A connection's HTTP/2 memory, in MB, as on the native server (grpc-js's own: unbounded). */
+const MAX_SESSION_MEMORY_MB = 64;
+
+/**
+ * `grpc.server: grpc-js`: the same services on @grpc/grpc-js's Server, held to the bounds
+ * grpc-js has options for (message size, streams per connection, idle connections, session
+ * memory) and a receive deadline added by an interceptor. grpc-js has no hook for a
+ * process-wide budget of buffered request bytes (docs/limits.md#the-grpc-port).
+ */
 export async function startGrpcJsServer(
   address: string,
   options: GrpcListenerOptions,
 ): Promise<GrpcListener> {
-  const server = new Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
-  server.addService(authorizationService, { Check: createCheckHandler(options.check) });
+  const server = new Server({
+    ...channelOptions(options.bounds),
+    interceptors: [receiveDeadline(options.bounds.receiveTimeoutMs)],
+  });
+  server.addService(authorizationService(options.decodeCheckRequest), {
+    Check: createCheckHandler(options.check),
+  });
   options.addLibraryServices(server);
   const port = await bind(server, address);
   return { port, stop: (timeoutMs) => shutdown(server, timeoutMs) };
+}
+
+function channelOptions(bounds: GrpcBounds) {
+  return {
+    'grpc.max_receive_message_length': bounds.maxMessageBytes,
+    'grpc.max_concurrent_streams': bounds.maxConcurrentStreams,
+    'grpc-node.max_session_memory': MAX_SESSION_MEMORY_MB,
+    // grpc-js counts a connection idle while it carries no call; 0 would close at once.
+    ...(bounds.idleTimeoutMs > 0 ? { 'grpc.max_connection_idle_ms': bounds.idleTimeoutMs } : {}),
+  };
 }
 
 function bind(server: Server, address: string): Promise<number> {

@@ -29,6 +29,7 @@ export function toAuthzRequest(message: CheckRequestMessage): AuthzRequest {
     source: toPeer(attributes.source),
     contextExtensions: attributes.context_extensions ?? {},
     requestId: http.id ?? '',
+    cut: message.cut,
   };
 }
 
@@ -64,9 +65,10 @@ function collectHeaders(http: HttpRequestMessage): {
 }
 
 function collectBody(http: HttpRequestMessage, headers: HeaderFields): RequestBody | null {
-  const raw = http.raw_body;
+  const raw =
+    http.raw_body !== undefined && http.raw_body.length > 0 ? http.raw_body : http.long_body;
   const bytes =
-    raw !== undefined && raw.length > 0
+    raw !== undefined
       ? new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
       : http.body
         ? Buffer.from(http.body, 'utf8')

@@ -37,7 +37,7 @@ export function toCheckResponse(
     };
   }
   const response = denialResponse(decision, traceId);
-  const grpcCode = REASON_RESPONSES[decision.reason].grpcCode;
+  const { grpcCode, authorizerFailure } = REASON_RESPONSES[decision.reason];
   const denied = {
     status: { code: response.httpStatus },
     headers: toHeaderOptions(response.headers),
@@ -48,7 +48,7 @@ export function toCheckResponse(
     denied_response: denied,
     // The authorizer could not decide (store, overload, deadline, internal failure): Envoy 1.37+
     // counts it as ext_authz_error and applies failure_mode_allow to it, not as a denial.
-    ...(grpcCode === GrpcCode.UNAVAILABLE ? { error_response: denied } : {}),
+    ...(authorizerFailure === true ? { error_response: denied } : {}),
     dynamic_metadata,
   };
 }

@@ -12,20 +12,40 @@ export class WireFormatError extends Error {
   }
 }
 
+/** The message has more fields than its reader may read. */
+export class FieldLimitExceeded extends Error {
+  constructor(maxFields: number) {
+    super(`the message has more than ${maxFields} fields`);
+    this.name = 'FieldLimitExceeded';
+  }
+}
+
 /**
  * A cursor over protobuf bytes, for the hand-written decoders: every read is bounded by `end`
  * (the end of the message being read), and anything out of bounds, an overlong varint or an
- * unknown wire type throws a WireFormatError instead of reading past it.
+ * unknown wire type throws a WireFormatError instead of reading past it. Every field key read
+ * (`tag`), at any depth, known or skipped, counts against `maxFields`: a decoder's work per
+ * field is bounded, so a bound on the fields bounds the work, however small each field is.
  */
 export class WireReader {
   readonly bytes: Buffer;
+  readonly maxFields: number;
   at: number;
   end: number;
+  private fields = 0;
 
-  constructor(bytes: Buffer) {
+  constructor(bytes: Buffer, maxFields = Number.POSITIVE_INFINITY) {
     this.bytes = bytes;
+    this.maxFields = maxFields;
     this.at = 0;
     this.end = bytes.length;
+  }
+
+  /** A field key (its number and wire type); throws FieldLimitExceeded past `maxFields`. */
+  tag(): number {
+    this.fields += 1;
+    if (this.fields > this.maxFields) throw new FieldLimitExceeded(this.maxFields);
+    return this.uint32();
   }
 
   /**
@@ -58,6 +78,11 @@ export class WireReader {
     const end = this.lengthDelimited();
     const start = this.at;
     this.at = end;
+    return this.text(start, end);
+  }
+
+  /** Bytes [start, end) of the message read as UTF-8 text. */
+  text(start: number, end: number): string {
     return start === end ? '' : this.bytes.toString('utf8', start, end);
   }
 
@@ -88,7 +113,7 @@ export class WireReader {
         return;
       case WireType.SGROUP:
         if (depth >= MAX_GROUP_DEPTH) throw new WireFormatError('groups nested too deep');
-        for (let tag = this.uint32(); (tag & 7) !== WireType.EGROUP; tag = this.uint32()) {
+        for (let tag = this.tag(); (tag & 7) !== WireType.EGROUP; tag = this.tag()) {
           this.skip(tag & 7, depth + 1);
         }
         return;

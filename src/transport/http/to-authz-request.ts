@@ -1,4 +1,4 @@
-import type { AuthzRequest, HeaderFields } from '../../request/authz-request.js';
+import type { AuthzRequest, HeaderFields, RequestCut } from '../../request/authz-request.js';
 import { splitPathAndQuery } from '../../request/normalise-target.js';
 import { readForwardedClientCert } from './read-forwarded-client-cert.js';
 
@@ -12,6 +12,8 @@ export interface HttpCheckInput {
   /** The client body Envoy buffered and forwarded (`with_request_body`); empty when none. */
   readonly body: Uint8Array;
   readonly remoteAddress: string;
+  /** Set when Node stopped parsing the request's header lines at its bound. */
+  readonly cut?: RequestCut;
 }
 
 export interface HttpTransportOptions {
@@ -60,6 +62,7 @@ export function toAuthzRequest(
     source: { ...peer, address: input.remoteAddress },
     contextExtensions: {},
     requestId: headers.get('x-request-id')?.[0] ?? '',
+    cut: input.cut,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeGrpcMessage, statusTrailers } from './grpc-status.js';
-import { parseGrpcTimeout } from './parse-grpc-timeout.js';
+import { MAX_GRPC_TIMEOUT_MS, parseGrpcTimeout } from './parse-grpc-timeout.js';
 
 describe('grpc-message', () => {
   it('keeps printable ASCII and percent-encodes %, control characters and UTF-8 bytes', () => {
@@ -23,6 +23,13 @@ describe('grpc-timeout', () => {
     expect(parseGrpcTimeout('1500u')).toBe(1.5);
     expect(parseGrpcTimeout('2000000n')).toBe(2);
     expect(parseGrpcTimeout(undefined)).toBeUndefined();
+  });
+
+  it('holds a timeout beyond the longest Node timer to that timer, instead of letting it fire at 1 ms', () => {
+    expect(MAX_GRPC_TIMEOUT_MS).toBe(2 ** 31 - 1);
+    expect(parseGrpcTimeout('99999999H')).toBe(MAX_GRPC_TIMEOUT_MS);
+    expect(parseGrpcTimeout('597H')).toBe(MAX_GRPC_TIMEOUT_MS);
+    expect(parseGrpcTimeout('596H')).toBe(2_145_600_000);
   });
 
   it('refuses more than eight digits, a missing unit and a fraction with INTERNAL', () => {

@@ -1,12 +1,15 @@
 import { GrpcCallError, GrpcStatus } from './grpc-status.js';
 
-const PREFIX_BYTES = 5;
+/** The flag byte and the 32-bit length in front of every message. */
+export const PREFIX_BYTES = 5;
 
 /**
  * The gRPC length-prefixed message reader of one stream: a compressed-flag byte, a big-endian
  * 32-bit length, the message. DATA frames may split a message anywhere or carry several; `push`
  * returns the messages completed by a chunk. Chunks are kept as they come and joined once per
- * message, so a large message in many frames is copied once. A declared length above `maxBytes`
+ * message, so a large message in many frames is copied once. Bytes kept for a later push are
+ * first copied out of the buffer they came in (see `detach`), so what the reader keeps is what it
+ * counts. A declared length above `maxBytes`
  * is refused before its bytes are buffered (RESOURCE_EXHAUSTED); a set compressed flag is
  * refused (INTERNAL: this server announces only `identity`, so no client may compress), as is
  * any other flag value.
@@ -45,6 +48,11 @@ export class GrpcMessageReader {
       if (this.buffered < PREFIX_BYTES + length) break;
       messages.push(this.take(PREFIX_BYTES + length).subarray(PREFIX_BYTES));
     }
+    // Only the first chunk (a remainder) and the last (just pushed) can still be views.
+    if (this.chunks.length > 0) {
+      this.chunks[0] = detach(this.chunks[0] as Buffer);
+      this.chunks[this.chunks.length - 1] = detach(this.chunks.at(-1) as Buffer);
+    }
     return messages;
   }
 
@@ -74,6 +82,18 @@ export class GrpcMessageReader {
     else this.chunks[0] = first.subarray(count);
     return first.subarray(0, count);
   }
+}
+
+/**
+ * `bytes` in memory of their own. node:http2 hands over DATA as views into the buffer of a whole
+ * socket read (32–64 KiB, shared by every stream in it), so keeping a 100-byte view keeps that
+ * whole buffer alive; a copy keeps only its own bytes.
+ */
+export function detach(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }
 
 /** One message with its 5-byte prefix (flag 0: not compressed). */

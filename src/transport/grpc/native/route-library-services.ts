@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { GrpcStatus } from './grpc-status.js';
 import type { NativeCall } from './native-call.js';
+import { type RequestBounds, readCallMessages } from './read-call-messages.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the libraries' handlers are typed for grpc-js calls
 type LibraryHandler = (call: any, callback?: any) => void;
@@ -33,33 +34,42 @@ export class LibraryRoutes {
     return this.methods.has(path);
   }
 
-  /** Serves a call whose path `has` accepted. */
-  serve(call: NativeCall, path: string, maxMessageBytes: number): void {
+  /**
+   * Serves a call whose path `has` accepted. The handlers are the libraries' code: a call's
+   * NativeCall contains whatever they throw, here or later (the unary callback, `write`).
+   */
+  serve(call: NativeCall, path: string, bounds: Omit<RequestBounds, 'hold'>): void {
     const method = this.methods.get(path) as LibraryMethod;
     const { definition, handler } = method;
     const routed = new RoutedCall(call, definition, path);
-    const callback = (error: { code?: number; details?: string } | null, value?: unknown) => {
-      if (error) call.fail(error.code ?? GrpcStatus.UNKNOWN, error.details ?? '');
-      else call.answer(definition.responseSerialize(value));
-    };
+    const callback = (error: { code?: number; details?: string } | null, value?: unknown) =>
+      call.attempt(() => {
+        if (error) call.fail(error.code ?? GrpcStatus.UNKNOWN, error.details ?? '');
+        else call.answer(definition.responseSerialize(value));
+      });
     if (definition.requestStream) {
       call.on('data', (bytes: Buffer) => routed.receive(bytes));
       call.on('end', () => routed.emit('end'));
-      handler(routed, definition.responseStream ? undefined : callback);
-    } else {
-      // Unary and server-streaming methods take exactly one request message.
-      const messages: Buffer[] = [];
-      call.on('data', (bytes: Buffer) => messages.push(bytes));
-      call.on('end', () => {
-        if (messages.length !== 1) {
-          call.fail(GrpcStatus.UNIMPLEMENTED, 'expected exactly one request message');
-          return;
-        }
-        if (!routed.decodeRequest(messages[0] as Buffer)) return;
-        handler(routed, definition.responseStream ? undefined : callback);
-      });
+      call.attempt(() => handler(routed, definition.responseStream ? undefined : callback));
+      // Each message is decoded as it comes: its bytes are not held after that.
+      readCallMessages(call, { ...bounds, hold: 'message' });
+      return;
     }
-    call.readMessages(maxMessageBytes);
+    // Unary and server-streaming methods take exactly one request message.
+    let request: Buffer | undefined;
+    const refuse = () =>
+      call.fail(GrpcStatus.UNIMPLEMENTED, 'expected exactly one request message');
+    call.on('data', (bytes: Buffer) => {
+      if (request === undefined) request = bytes;
+      else refuse();
+    });
+    call.on('end', () => {
+      if (request === undefined) refuse();
+      else if (routed.decodeRequest(request)) {
+        handler(routed, definition.responseStream ? undefined : callback);
+      }
+    });
+    readCallMessages(call, { ...bounds, hold: 'call' });
   }
 }
 
@@ -107,7 +117,7 @@ class RoutedCall extends EventEmitter {
   }
 
   write(message: unknown): boolean {
-    this.call.write(this.definition.responseSerialize(message));
+    this.call.attempt(() => this.call.write(this.definition.responseSerialize(message)));
     return true;
   }
 

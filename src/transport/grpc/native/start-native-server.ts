@@ -1,69 +1,75 @@
 import {
+  constants,
   createServer,
-  type Http2Session,
   type IncomingHttpHeaders,
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { answerCheck, type CheckEngine } from '../answer-check.js';
 import { CHECK_PATH } from '../authorization-service.js';
-import { decodeCheckRequest, encodeCheckResponseFrame } from '../check-codec.js';
 import type { GrpcListener, GrpcListenerOptions } from '../grpc-listener.js';
+import { ByteBudget } from './byte-budget.js';
 import { GrpcStatus } from './grpc-status.js';
-import { NativeCall } from './native-call.js';
-import { parseGrpcTimeout } from './parse-grpc-timeout.js';
+import { reportSafely } from './guard.js';
+import type { NativeCall } from './native-call.js';
+import { openCall } from './open-call.js';
 import { LibraryRoutes } from './route-library-services.js';
+import { serveCheck } from './serve-check.js';
+import { SessionTracker } from './track-sessions.js';
 
 /**
- * HTTP/2 settings. Node answers PINGs (Envoy's keepalive) itself. `maxSessionMemory` (MB) bounds
- * what one connection may buffer before Node refuses new streams on it; Envoy multiplexes every
- * check of a proxy over few connections, so it is larger than Node's default of 10.
+ * Memory one connection's HTTP/2 state may use before Node refuses new streams on it, in MB:
+ * its streams, header tables and response bytes queued for a client that does not read.
+ * Node's default of 10 refuses streams on a busy multiplexed connection.
  */
-const SERVER_OPTIONS = {
-  maxSessionMemory: 64,
-  settings: { maxConcurrentStreams: 4096 },
-};
+const MAX_SESSION_MEMORY_MB = 64;
 
 /**
  * The hand-written gRPC server over `node:http2`: `Authorization/Check` decoded and encoded by
  * the Check path's codec and run through `answerCheck`, health and reflection routed to their
- * libraries' handlers (LibraryRoutes), everything else UNIMPLEMENTED — all on one port.
- * PROTOCOL-HTTP2.md: a content-type other than application/grpc[+proto…] is HTTP 415, a method
- * other than POST 405; a `grpc-encoding` other than identity UNIMPLEMENTED (with
- * `grpc-accept-encoding: identity`); `grpc-timeout` bounds the call.
+ * libraries' handlers (LibraryRoutes), everything else UNIMPLEMENTED — all on one port. Node
+ * answers PINGs (Envoy's keepalive) itself. What a client may hold is bounded by
+ * `options.bounds` (docs/limits.md#the-grpc-port); no stream or connection event can throw out
+ * of the server (an exception in a call's code resets that stream and is reported).
  */
 export async function startNativeGrpcServer(
   address: string,
   options: GrpcListenerOptions,
 ): Promise<GrpcListener> {
-  const { check, maxMessageBytes } = options;
+  const { check, bounds, onInternalError, decodeCheckRequest } = options;
   const routes = new LibraryRoutes();
   options.addLibraryServices(routes);
-  const sessions = new Set<Http2Session>();
+  const budget = new ByteBudget(bounds.maxBufferedBytes);
+  const request = { maxMessageBytes: bounds.maxMessageBytes };
+  const shared = { budget, onInternalError };
+  const sessions = new SessionTracker(bounds.idleTimeoutMs, onInternalError);
   const streaming = new Set<NativeCall>();
   let stopping = false;
-  const server = createServer(SERVER_OPTIONS);
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    // A broken connection ends its own streams; it never ends the process.
-    session.on('error', () => {});
-  });
-  server.on('stream', (stream, headers) => {
+  const route = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
     stream.on('error', () => {});
-    const call = openCall(stream, headers);
+    const call = openCall(stream, headers, bounds, shared);
     if (call === undefined) return;
-    if (stopping) {
-      call.fail(GrpcStatus.UNAVAILABLE, 'server shutting down');
-      return;
-    }
+    sessions.addCall(stream);
     const path = headers[':path'];
-    if (path === CHECK_PATH) serveCheck(call, check, maxMessageBytes);
+    if (stopping) call.fail(GrpcStatus.UNAVAILABLE, 'server shutting down');
+    else if (path === CHECK_PATH) serveCheck(call, check, decodeCheckRequest, request);
     else if (path !== undefined && routes.has(path)) {
       streaming.add(call);
-      call.stream.on('close', () => streaming.delete(call));
-      routes.serve(call, path, maxMessageBytes);
+      stream.on('close', () => streaming.delete(call));
+      routes.serve(call, path, request);
     } else call.fail(GrpcStatus.UNIMPLEMENTED, 'unknown method');
+  };
+  const server = createServer({
+    maxSessionMemory: MAX_SESSION_MEMORY_MB,
+    settings: { maxConcurrentStreams: bounds.maxConcurrentStreams },
+  });
+  server.on('session', (session) => sessions.add(session));
+  server.on('stream', (stream, headers) => {
+    try {
+      route(stream, headers);
+    } catch (error) {
+      resetStream(stream);
+      reportSafely(onInternalError, error);
+    }
   });
   const port = await listen(server, address);
   return {
@@ -71,72 +77,22 @@ export async function startNativeGrpcServer(
     stop: async (timeoutMs) => {
       stopping = true;
       server.close();
-      // GOAWAY on every connection: calls already started finish, no new stream is accepted.
-      for (const session of sessions) session.close();
+      sessions.closeAll();
       // Health Watch and reflection streams would otherwise hold their connection open.
       for (const call of streaming) call.fail(GrpcStatus.UNAVAILABLE, 'server shutting down');
       const closed = await waitUntil(() => sessions.size === 0, timeoutMs);
-      if (!closed) for (const session of sessions) session.destroy();
+      if (!closed) sessions.destroyAll();
     },
   };
 }
 
-/** Checks the request headers; undefined when the stream was already answered (415, 405, …). */
-function openCall(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): NativeCall | undefined {
-  const contentType = headers['content-type'];
-  if (contentType === undefined || !/^application\/grpc(?:$|[+;])/.test(contentType)) {
-    stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
-    return undefined;
-  }
-  if (headers[':method'] !== 'POST') {
-    stream.respond({ ':status': 405, allow: 'POST' }, { endStream: true });
-    return undefined;
-  }
-  const call = new NativeCall(stream, headers);
-  const encoding = headers['grpc-encoding'];
-  if (encoding !== undefined && encoding !== 'identity') {
-    call.fail(GrpcStatus.UNIMPLEMENTED, `unsupported grpc-encoding; this server accepts identity`);
-    return undefined;
-  }
+/** RST_STREAM INTERNAL_ERROR, whatever state the stream is in. */
+function resetStream(stream: ServerHttp2Stream): void {
   try {
-    const timeoutMs = parseGrpcTimeout(headers['grpc-timeout']);
-    if (timeoutMs !== undefined) call.setDeadline(timeoutMs);
-  } catch (error) {
-    call.failWith(error);
-    return undefined;
+    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+  } catch {
+    stream.destroy();
   }
-  return call;
-}
-
-/** Authorization/Check: exactly one CheckRequest, answered once the client half-closed. */
-function serveCheck(call: NativeCall, check: CheckEngine, maxMessageBytes: number): void {
-  let request: Buffer | undefined;
-  let count = 0;
-  call.on('data', (message: Buffer) => {
-    request = message;
-    count++;
-  });
-  call.on('end', () => {
-    if (count !== 1) {
-      call.fail(GrpcStatus.UNIMPLEMENTED, 'Check takes exactly one request message');
-      return;
-    }
-    let message: ReturnType<typeof decodeCheckRequest>;
-    try {
-      message = decodeCheckRequest(request as Buffer);
-    } catch {
-      call.fail(GrpcStatus.INTERNAL, 'request message is not a CheckRequest');
-      return;
-    }
-    answerCheck(check, message, (name) => {
-      const value = call.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    }).then(
-      (response) => call.answerFrame(encodeCheckResponseFrame(response)),
-      (error: unknown) => call.failWith(error),
-    );
-  });
-  call.readMessages(maxMessageBytes);
 }
 
 function listen(server: ReturnType<typeof createServer>, address: string): Promise<number> {
