@@ -1,10 +1,18 @@
 import { createDpopProof } from './create-dpop-proof.js';
+import { forwardedUrl } from './forwarded-url.js';
 import { type SigningKey, type SignRequestInput, signRequest } from './sign-request.js';
 
 /** How each request is signed, beyond the defaults (see SignRequestInput). */
 type SigningChoices = Pick<
   SignRequestInput,
-  'webBotAuth' | 'components' | 'coverHeaders' | 'tag' | 'label' | 'expiresIn' | 'includeAlg'
+  | 'webBotAuth'
+  | 'components'
+  | 'coverHeaders'
+  | 'tag'
+  | 'label'
+  | 'expiresIn'
+  | 'includeAlg'
+  | 'pathAsIs'
 >;
 
 export interface AgentFetchOptions extends SigningChoices {
@@ -25,11 +33,14 @@ export type AgentFetch = (url: string | URL, init?: RequestInit) => Promise<Resp
 /**
  * A `fetch` that presents the agent's identity on every request: an RFC 9421 signature with a
  * fresh nonce (and `content-digest` over the body), or — with a token — a DPoP proof. Bodies
- * must be strings or bytes, since the digest covers them; a stream is refused.
+ * must be strings or bytes, since the digest covers them; a stream is refused. The URL is sent
+ * with its path in the form Envoy forwards, the one signed (see `forwardedUrl`), unless
+ * `pathAsIs`; a path Envoy would refuse or redirect is refused before anything is sent.
  */
 export function agentFetch(options: AgentFetchOptions): AgentFetch {
   const send = options.fetch ?? fetch;
-  return async (url, init = {}) => {
+  return async (target, init = {}) => {
+    const url = forwardedUrl(target, options);
     const method = (init.method ?? 'GET').toUpperCase();
     const headers = new Headers(init.headers);
     const body = bodyBytes(init.body);
@@ -62,8 +73,18 @@ export function agentFetch(options: AgentFetchOptions): AgentFetch {
  * `Signature-Agent` in the chosen generation, keyid = thumbprint, tag `web-bot-auth`.
  */
 function signingChoices(options: AgentFetchOptions): SigningChoices {
-  const { webBotAuth, components, coverHeaders, tag, label, expiresIn, includeAlg } = options;
-  const chosen = { webBotAuth, components, coverHeaders, tag, label, expiresIn, includeAlg };
+  const { webBotAuth, components, coverHeaders, tag, label, expiresIn, includeAlg, pathAsIs } =
+    options;
+  const chosen = {
+    webBotAuth,
+    components,
+    coverHeaders,
+    tag,
+    label,
+    expiresIn,
+    includeAlg,
+    pathAsIs,
+  };
   return Object.fromEntries(
     Object.entries(chosen).filter(([, value]) => value !== undefined),
   ) as SigningChoices;

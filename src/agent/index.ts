@@ -9,6 +9,7 @@ export type {
   WebBotAuthAgent,
   WebBotAuthGeneration,
 } from './format-signature-agent.js';
+export { forwardedUrl, type PathOptions } from './forwarded-url.js';
 export {
   type AgentKey,
   type AgentKeyType,

@@ -10,6 +10,7 @@ import type { ComponentId } from '../credentials/signature-candidate.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { buildSignatureBase, type SignedMessage } from '../proofs/signature-base.js';
 import { formatSignatureAgent, type WebBotAuthAgent } from './format-signature-agent.js';
+import { forwardedUrl, type PathOptions } from './forwarded-url.js';
 import { algorithmOfKey, signSignatureBase } from './sign-signature-base.js';
 
 export interface SigningKey {
@@ -18,8 +19,13 @@ export interface SigningKey {
   readonly keyId: string;
 }
 
-export interface SignRequestInput {
+export interface SignRequestInput extends PathOptions {
+  /** Upper-cased before signing, as fetch and node:http send the common methods. */
   readonly method: string;
+  /**
+   * The request URL. Its path is signed in the form Envoy forwards (see `forwardedUrl`, which
+   * gives the URL to send) unless `pathAsIs`; a path Envoy would refuse or redirect throws.
+   */
   readonly url: string | URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
@@ -65,7 +71,7 @@ const WEB_BOT_AUTH_EXPIRES_IN_S = 60;
  * `Signature-Agent` (plus whatever `components` and `coverHeaders` add).
  */
 export function signRequest(input: SignRequestInput): SignatureHeaders {
-  const url = new URL(input.url);
+  const url = forwardedUrl(input.url, input);
   const label = input.label ?? 'sig1';
   const headers = lowerCaseKeys(input.headers ?? {});
   const added: SignatureHeaders = {};

@@ -3,6 +3,13 @@ import { DisplayString, type Parameters, serializeDictionary, Token } from 'stru
 import { describe, expect } from 'vitest';
 import { parseSignatureHeadersWithLibrary } from '../../test/support/parse-signature-headers-with-library.js';
 import { AuthzError } from '../errors.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
+import {
+  Decimal,
+  isInnerList,
+  type SfMember,
+  type StructuredFieldError,
+} from '../lib/structured-field.js';
 import { parseSignatureHeaders } from './parse-signature-headers.js';
 
 const LIMITS = { maxSignatures: 3, maxComponents: 6 };
@@ -33,10 +40,39 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Whether `text` reads as a dictionary only leniently because a parameter is given twice, or
+ * holds a whole Decimal (`1.0`): two things the library cannot see, refused here by rules
+ * tested on their own (src/lib/parse-structured-dictionary.test.ts,
+ * test/grpc/signature-base-readings.test.ts).
+ */
+function beyondTheLibrary(text: string): boolean {
+  let lenient: Map<string, SfMember>;
+  try {
+    lenient = parseStructuredDictionary(text);
+  } catch {
+    return false;
+  }
+  const members = [...lenient.values()];
+  const items = members.flatMap((member) =>
+    isInnerList(member) ? [...member[0], member] : [member],
+  );
+  const values = items.flatMap(([value, params]) => [value, ...params.values()]);
+  if (values.some((value) => value instanceof Decimal && Number.isInteger(value.value)))
+    return true;
+  try {
+    parseStructuredDictionary(text, { strict: true });
+  } catch (error) {
+    return (error as StructuredFieldError).refusal === 'repeated-parameter';
+  }
+  return false;
+}
+
 function expectSameAsLibrary(input: string, signature: string): void {
   // The oracle counts commas to find a repeated label, which a display string with a
   // backslash fools (src/lib/parse-structured-dictionary.test.ts covers those).
   fc.pre(!/%"[^"]*\\/.test(input + signature));
+  fc.pre(!beyondTheLibrary(input) && !beyondTheLibrary(signature));
   expect(outcome(parseSignatureHeaders, input, signature)).toEqual(
     outcome(parseSignatureHeadersWithLibrary, input, signature),
   );

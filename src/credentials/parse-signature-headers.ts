@@ -1,11 +1,15 @@
-import type { BareItem, InnerList, Item, Parameters } from 'structured-headers';
+import type { Parameters } from 'structured-headers';
 import { AuthzError } from '../errors.js';
-import {
-  type DictionaryMember,
-  parseStructuredDictionary,
-  StructuredFieldError,
-} from '../lib/parse-structured-dictionary.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
 import { serializeInnerList, serializeItem } from '../lib/serialize-structured-item.js';
+import {
+  isInnerList,
+  type SfBareItem,
+  type SfItem,
+  type SfMember,
+  type SfParameters,
+  StructuredFieldError,
+} from '../lib/structured-field.js';
 import {
   type ComponentId,
   isComponentParam,
@@ -49,21 +53,19 @@ export function parseSignatureHeaders(
 }
 
 /**
- * One pass over the field, refusing more than `maxSignatures` members as soon as the next one
- * starts, and a label given twice: RFC 8941 §4.2.2 would let the later member overwrite the
- * earlier, and that member — a signature the request carried but nobody verified — would stay
- * free to be replayed alone.
+ * One strict pass over the field, refusing more than `maxSignatures` members as soon as the
+ * next one starts, a label given twice and a parameter given twice: RFC 8941 §4.2.2 would let
+ * the later member overwrite the earlier, and that member — a signature the request carried but
+ * nobody verified — would stay free to be replayed alone; a second `created` or `keyid` would be
+ * read by another verifier instead of the one signed.
  */
 function parseDictionaryOrThrow(
   value: string,
   field: string,
   limits: SignatureLimits,
-): Map<string, DictionaryMember> {
+): Map<string, SfMember> {
   try {
-    return parseStructuredDictionary(value, {
-      maxMembers: limits.maxSignatures,
-      uniqueKeys: true,
-    });
+    return parseStructuredDictionary(value, { maxMembers: limits.maxSignatures, strict: true });
   } catch (error) {
     const refusal = error instanceof StructuredFieldError ? error.refusal : 'syntax';
     throw malformed(REFUSALS[refusal](field, limits), error);
@@ -75,18 +77,19 @@ const REFUSALS = {
   'too-many-members': (field: string, limits: SignatureLimits) =>
     `${field} carries more than ${limits.maxSignatures} signatures`,
   'repeated-key': (field: string) => `${field} names a label more than once`,
+  'repeated-parameter': (field: string) => `${field} gives a parameter more than once`,
 } as const;
 
 function toCandidate(
   label: string,
-  member: DictionaryMember,
-  signed: DictionaryMember,
+  member: SfMember,
+  signed: SfMember,
   limits: SignatureLimits,
 ): SignatureCandidate {
-  if (!Array.isArray(member[0])) {
+  if (!isInnerList(member)) {
     throw malformed(`Signature-Input "${label}" is not an inner list`);
   }
-  const [items, params] = member as InnerList;
+  const [items, params] = member;
   const bytes = signed[0];
   if (!(bytes instanceof ArrayBuffer)) {
     throw malformed(`Signature "${label}" is not a byte sequence`);
@@ -100,7 +103,7 @@ function toCandidate(
   };
 }
 
-function toComponents(label: string, items: Item[], limits: SignatureLimits): ComponentId[] {
+function toComponents(label: string, items: SfItem[], limits: SignatureLimits): ComponentId[] {
   if (items.length > limits.maxComponents) {
     throw malformed(
       `Signature-Input "${label}" covers more than ${limits.maxComponents} components`,
@@ -111,24 +114,37 @@ function toComponents(label: string, items: Item[], limits: SignatureLimits): Co
     if (typeof name !== 'string' || name === '' || name !== name.toLowerCase()) {
       throw malformed(`Signature-Input "${label}" has a component that is not a lower-case string`);
     }
-    for (const key of params.keys()) {
-      if (!isComponentParam(key)) {
-        throw malformed(
-          `Signature-Input "${label}" has a component parameter that is not supported`,
-        );
-      }
-    }
+    checkComponentParams(label, params);
     const serialized = serializeItem([name, params]);
     // RFC 9421 §2.5: a component identifier must not appear twice in one signature.
     if (seen.has(serialized)) {
       throw malformed(`Signature-Input "${label}" covers the same component twice`);
     }
     seen.add(serialized);
-    return { name, params, serialized };
+    // Checked just above: `sf` and `bs` are `true` and `key` a string, all library BareItems.
+    return { name, params: params as Parameters, serialized };
   });
 }
 
-function toParams(label: string, params: Parameters): SignatureParams {
+/**
+ * RFC 9421 §2.1: `sf` and `bs` are flags and `key` names a member with a String. `sf=?0` or
+ * `key=1.0` has no one meaning, so it is refused rather than read one way.
+ */
+function checkComponentParams(label: string, params: SfParameters): void {
+  if (params.size === 0) return;
+  for (const [key, value] of params) {
+    if (!isComponentParam(key)) {
+      throw malformed(`Signature-Input "${label}" has a component parameter that is not supported`);
+    }
+    if (key === 'key' ? typeof value !== 'string' : value !== true) {
+      throw malformed(
+        `Signature-Input "${label}" has a component parameter ${key} of the wrong type`,
+      );
+    }
+  }
+}
+
+function toParams(label: string, params: SfParameters): SignatureParams {
   for (const key of params.keys()) {
     if (!KNOWN_PARAMS.has(key))
       throw malformed(`Signature-Input "${label}" has unknown parameter ${key}`);
@@ -143,8 +159,9 @@ function toParams(label: string, params: Parameters): SignatureParams {
   };
 }
 
-function integerParam(label: string, params: Parameters, key: string): number | undefined {
-  const value: BareItem | undefined = params.get(key);
+/** RFC 9421 §2.3: `created` and `expires` are Integers; a Decimal (`1700000000.0`) is not. */
+function integerParam(label: string, params: SfParameters, key: string): number | undefined {
+  const value: SfBareItem | undefined = params.get(key);
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw malformed(`Signature-Input "${label}" parameter ${key} must be an integer`);
@@ -152,8 +169,8 @@ function integerParam(label: string, params: Parameters, key: string): number | 
   return value;
 }
 
-function stringParam(label: string, params: Parameters, key: string): string | undefined {
-  const value: BareItem | undefined = params.get(key);
+function stringParam(label: string, params: SfParameters, key: string): string | undefined {
+  const value: SfBareItem | undefined = params.get(key);
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
     throw malformed(`Signature-Input "${label}" parameter ${key} must be a string`);

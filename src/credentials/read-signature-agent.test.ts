@@ -200,6 +200,24 @@ describe('readSignatureAgent', () => {
     ],
     ['a token instead of a string', 'a=https', '"signature-agent";key="a"', 'credential_malformed'],
     ['a value that does not parse', 'a=("x"', '"signature-agent";key="a"', 'credential_malformed'],
+    [
+      'the covered member named twice (the last would win)',
+      'a="https://evil.example", a="https://a.example"',
+      '"signature-agent";key="a"',
+      'credential_malformed',
+    ],
+    [
+      'another member named twice',
+      'a="https://a.example", b="https://b.example", b="https://c.example"',
+      '"signature-agent";key="a"',
+      'credential_malformed',
+    ],
+    [
+      'a type given twice',
+      'a="https://a.example/jwks.json";type=directory;type=jwks_uri',
+      '"signature-agent";key="a"',
+      'credential_malformed',
+    ],
   ])('refuses %s', (_name, header, covered, code) => {
     expect(failure(() => read(header, covered))?.code).toBe(code);
   });

@@ -1,13 +1,14 @@
-import {
-  type BareItem,
-  type InnerList,
-  type Item,
-  type Parameters,
-  parseDictionary,
-  parseItem,
-} from 'structured-headers';
+import { type BareItem, parseItem } from 'structured-headers';
 import { AuthzError } from '../errors.js';
 import { WELL_KNOWN_DIRECTORY_PATH, webBotAuthAgentId } from '../keys/canonical-agent-id.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
+import {
+  isInnerList,
+  type SfBareItem,
+  type SfItem,
+  type SfMember,
+  type SfParameters,
+} from '../lib/structured-field.js';
 import { type AuthzRequest, fieldValue } from '../request/authz-request.js';
 import { normaliseAgentUrl } from './normalise-agent-url.js';
 import type { ComponentId, SignatureCandidate } from './signature-candidate.js';
@@ -89,7 +90,7 @@ function coveredComponent(candidate: SignatureCandidate, value: string): Compone
 function notCovered(candidate: SignatureCandidate, value: string): AuthzError {
   let component = '"signature-agent"';
   try {
-    const keys = [...parseDictionary(value).keys()];
+    const keys = [...strictDictionary(value).keys()];
     const key = keys.includes(candidate.label) ? candidate.label : keys[0];
     if (key !== undefined) component = `"signature-agent";key="${key}"`;
   } catch {}
@@ -99,8 +100,8 @@ function notCovered(candidate: SignatureCandidate, value: string): AuthzError {
   );
 }
 
-function dictionaryMember(value: string, key: BareItem): Item {
-  const member = parse(() => parseDictionary(value)).get(String(key));
+function dictionaryMember(value: string, key: BareItem): SfItem {
+  const member = parse(() => strictDictionary(value)).get(String(key));
   if (member === undefined) {
     throw new AuthzError('credential_malformed', 'the covered Signature-Agent member is absent');
   }
@@ -108,27 +109,37 @@ function dictionaryMember(value: string, key: BareItem): Item {
 }
 
 /** The sf-String form (G1), or a one-member dictionary covered as the whole field. */
-function wholeField(value: string): Item | { readonly g1: Item } {
+function wholeField(value: string): SfItem | { readonly g1: SfItem } {
   try {
     const item = parseItem(value);
     if (typeof item[0] === 'string') return { g1: item };
   } catch {}
-  const members = [...parse(() => parseDictionary(value)).values()];
+  const members = [...parse(() => strictDictionary(value)).values()];
   if (members.length !== 1) {
     throw new AuthzError('credential_malformed', 'Signature-Agent names no single key directory');
   }
   return asItem(members[0]!);
 }
 
-function asItem(member: Item | InnerList): Item {
-  if (Array.isArray(member[0])) {
+/**
+ * The draft reads Signature-Agent as an RFC 8941 Dictionary, which keeps the last of two members
+ * with one key; another reader keeps the first. A signature covering `;key="a"` would then be
+ * attributed to a directory it may not have signed for, so a repeated key (or parameter) is
+ * refused.
+ */
+function strictDictionary(value: string): Map<string, SfMember> {
+  return parseStructuredDictionary(value, { strict: true });
+}
+
+function asItem(member: SfMember): SfItem {
+  if (isInnerList(member)) {
     throw new AuthzError('credential_malformed', 'a Signature-Agent member is not a string');
   }
-  return member as Item;
+  return member;
 }
 
 function classify(
-  member: Item | { readonly g1: Item },
+  member: SfItem | { readonly g1: SfItem },
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   if ('g1' in member) return originDirectory('g1', member.g1[0], accepted);
@@ -148,8 +159,8 @@ function classify(
  * a typed member is only read when the G2 type is accepted.
  */
 function typedMember(
-  value: BareItem,
-  params: Parameters,
+  value: SfBareItem,
+  params: SfParameters,
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   const type = params.size === 1 ? params.get('type') : undefined;
@@ -166,7 +177,7 @@ function typedMember(
 
 function originDirectory(
   generation: WebBotAuthGeneration,
-  value: BareItem,
+  value: SfBareItem,
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   requireAccepted(generation, accepted);
@@ -184,7 +195,7 @@ function originDirectory(
 /** A URL fetched as it is (G3, G2 `jwks_uri`, G2 `cimd`); the well-known path names its origin. */
 function jwksUrl(
   generation: WebBotAuthGeneration,
-  value: BareItem,
+  value: SfBareItem,
   accepted: ReadonlySet<WebBotAuthGeneration>,
 ): SignatureAgent {
   requireAccepted(generation, accepted);
@@ -212,8 +223,10 @@ function parse<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    throw new AuthzError('credential_malformed', 'Signature-Agent does not parse', {
-      cause: error,
-    });
+    throw new AuthzError(
+      'credential_malformed',
+      'Signature-Agent does not parse as a dictionary naming each member once',
+      { cause: error },
+    );
   }
 }

@@ -11,14 +11,22 @@ import {
   Token,
 } from 'structured-headers';
 import { describe, expect, it } from 'vitest';
+import { parseStructuredDictionary } from './parse-structured-dictionary.js';
+import { parseStructuredItem, parseStructuredList } from './parse-structured-field.js';
 import {
-  parseStructuredDictionary,
-  type StructuredFieldError,
-} from './parse-structured-dictionary.js';
-import { serializeInnerList, serializeItem } from './serialize-structured-item.js';
+  serializeInnerList,
+  serializeItem,
+  serializeList,
+  serializeDictionary as serializeOwnDictionary,
+} from './serialize-structured-item.js';
+import { Decimal, type StructuredFieldError } from './structured-field.js';
 
-/** Comparable form: types the library distinguishes stay distinct, -0 stays -0. */
+/**
+ * Comparable form: types the library distinguishes stay distinct, -0 stays -0. A Decimal is
+ * compared by value, since the library has no Decimal type of its own.
+ */
 function plain(value: unknown): unknown {
+  if (value instanceof Decimal) return plain(value.value);
   if (value instanceof Map) return [...value].map(([key, member]) => [key, plain(member)]);
   if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Token) return { token: value.toString() };
@@ -39,6 +47,17 @@ function outcome(parse: (text: string) => unknown, text: string): unknown {
 
 function expectSameAsLibrary(text: string): void {
   expect(outcome(parseStructuredDictionary, text)).toEqual(outcome(parseDictionary, text));
+}
+
+/** A list or an item read leniently by the library and strictly here: the same, or refused. */
+function expectListAndItemLikeLibrary(text: string): void {
+  for (const [own, theirs] of [
+    [parseStructuredList, library.parseList],
+    [parseStructuredItem, library.parseItem],
+  ] as const) {
+    const ours = outcome(own, text);
+    if (ours !== 'refused') expect(ours).toEqual(outcome(theirs, text));
+  }
 }
 
 const printable = fc.string({
@@ -178,18 +197,52 @@ describe('parseStructuredDictionary against the structured-headers library', () 
 });
 
 describe('what the signature parser adds', () => {
+  const refusal = (text: string, options: object) => {
+    try {
+      parseStructuredDictionary(text, options);
+    } catch (error) {
+      return (error as StructuredFieldError).refusal;
+    }
+  };
+
   it('refuses a repeated key and too many members, naming which', () => {
-    const refusal = (text: string, options: object) => {
-      try {
-        parseStructuredDictionary(text, options);
-      } catch (error) {
-        return (error as StructuredFieldError).refusal;
-      }
-    };
-    expect(refusal('a=1, b=2, a=3', { uniqueKeys: true })).toBe('repeated-key');
+    expect(refusal('a=1, b=2, a=3', { strict: true })).toBe('repeated-key');
     expect(refusal('a=1, b=2, c=3', { maxMembers: 2 })).toBe('too-many-members');
-    expect(parseStructuredDictionary('a=1, b=2', { maxMembers: 2, uniqueKeys: true }).size).toBe(2);
+    expect(parseStructuredDictionary('a=1, b=2', { maxMembers: 2, strict: true }).size).toBe(2);
   });
+
+  it.each([
+    ['a parameter of a member', 'a=1;x=1;x=2'],
+    ['a parameter of an inner list', 'sig1=("@path");created=1;created=2'],
+    ['a parameter of an inner-list item', 'sig1=("x";key="a";key="b")'],
+  ])('refuses, when strict, a repeated key in %s', (_, text) => {
+    expect(refusal(text, { strict: true })).toBe('repeated-parameter');
+    expect(refusal(text, {})).toBeUndefined();
+  });
+
+  it('keeps a Decimal apart from an Integer of the same value, and writes it back as one', () => {
+    const parsed = parseStructuredDictionary('a=1.0, b=1, c=-2.50, d=(1.000 2);p=0.5');
+    expect(parsed.get('a')![0]).toEqual(new Decimal(1));
+    expect(parsed.get('b')![0]).toBe(1);
+    expect(serializeOwnDictionary(parsed)).toBe('a=1.0, b=1, c=-2.5, d=(1.0 2);p=0.5');
+  });
+});
+
+describe('parseStructuredList and parseStructuredItem against the library', () => {
+  test.prop([fc.oneof(dictionary, respaced, soup, mutated(dictionary))], { numRuns: 500 })(
+    'read what they accept to the values the library reads',
+    expectListAndItemLikeLibrary,
+  );
+
+  test.prop([fc.array(member, { maxLength: 4 }), item], { numRuns: 300 })(
+    'read the library’s own serialisations back, and write them again byte for byte',
+    (list, single) => {
+      const listText = library.serializeList(list);
+      expect(serializeList(parseStructuredList(listText))).toBe(listText);
+      const itemText = library.serializeItem(single);
+      expect(serializeItem(parseStructuredItem(itemText))).toBe(itemText);
+    },
+  );
 });
 
 describe('serializeInnerList and serializeItem against the library', () => {

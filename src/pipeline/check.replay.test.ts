@@ -25,6 +25,7 @@ function request(
 ): AuthzRequest {
   return {
     method,
+    receivedMethod: method,
     scheme: 'https',
     authority: 'shop.example.com',
     path,

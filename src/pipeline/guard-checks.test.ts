@@ -143,6 +143,7 @@ describe('a refused check in observe mode', () => {
     const { AuthzError } = await import('../errors.js');
     const request: AuthzRequest = {
       method: 'GET',
+      receivedMethod: 'GET',
       scheme: 'https',
       authority: 'api.example.com',
       path: '/orders',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { parseDictionary } from 'structured-headers';
 import { AuthzError } from '../errors.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
+import type { SfMember } from '../lib/structured-field.js';
 import type { RequestBody } from '../request/authz-request.js';
 
 /** RFC 9530 §5 algorithms with "Active" status that we check. */
@@ -11,7 +12,9 @@ const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /**
  * Checks `Content-Digest` against the body Envoy forwarded. Every supported digest present must
- * match and at least one must be present; unsupported ones are ignored (RFC 9530 §2). A body
+ * match and at least one must be present; unsupported ones are ignored (RFC 9530 §2). An
+ * algorithm named twice (on one line or two) is refused: RFC 8941 would keep the last, so the
+ * other digest would never be compared and the answer would depend on line order. A body
  * larger than `maxBodyBytes` is refused unhashed: hashing is the one cost of a check that
  * grows with the request.
  */
@@ -32,14 +35,7 @@ export function checkContentDigest(
       'Envoy forwarded a truncated body, so its digest cannot be checked',
     );
   }
-  let digests: ReturnType<typeof parseDictionary>;
-  try {
-    digests = parseDictionary(headerValue);
-  } catch (error) {
-    throw new AuthzError('credential_malformed', 'Content-Digest is not a dictionary', {
-      cause: error,
-    });
-  }
+  const digests = parseDigests(headerValue);
   let checked = 0;
   for (const [algorithm, [value]] of digests) {
     const hash = HASHES[algorithm];
@@ -58,5 +54,17 @@ export function checkContentDigest(
   }
   if (checked === 0) {
     throw new AuthzError('digest_mismatch', 'Content-Digest has no sha-256 or sha-512 digest');
+  }
+}
+
+function parseDigests(headerValue: string): Map<string, SfMember> {
+  try {
+    return parseStructuredDictionary(headerValue, { strict: true });
+  } catch (error) {
+    throw new AuthzError(
+      'credential_malformed',
+      'Content-Digest is not a dictionary naming each algorithm once',
+      { cause: error },
+    );
   }
 }

@@ -1,32 +1,31 @@
-import {
-  type BareItem,
-  type Dictionary,
-  type InnerList,
-  type Item,
-  parseDictionary,
-  parseItem,
-  parseList,
-  serializeDictionary,
-  serializeList,
-} from 'structured-headers';
+import type { BareItem } from 'structured-headers';
 import {
   type ComponentId,
   isComponentParam,
   type SignatureCandidate,
 } from '../credentials/signature-candidate.js';
 import { AuthzError } from '../errors.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
+import { parseStructuredItem, parseStructuredList } from '../lib/parse-structured-field.js';
 import {
-  type DictionaryMember,
-  parseStructuredDictionary,
-} from '../lib/parse-structured-dictionary.js';
-import { serializeInnerList, serializeItem } from '../lib/serialize-structured-item.js';
+  serializeDictionary,
+  serializeItem,
+  serializeList,
+  serializeMember,
+} from '../lib/serialize-structured-item.js';
+import { type SfMember, StructuredFieldError } from '../lib/structured-field.js';
 import { fieldValue, type HeaderFields } from '../request/authz-request.js';
 import { fieldBytes, isExactText, trimOws } from '../request/field-bytes.js';
-import { normaliseAuthority } from '../request/normalise-target.js';
+import { asciiLowerCase, normaliseAuthority } from '../request/normalise-target.js';
 
 /** The parts of a message RFC 9421 components are derived from. */
 export interface SignedMessage {
   readonly method: string;
+  /**
+   * The method exactly as received, when `method` is a normalised copy (an AuthzRequest's is
+   * upper-cased for policy). RFC 9421 §2.2.1 signs the method as received: `get` is not `GET`.
+   */
+  readonly receivedMethod?: string;
   readonly scheme: string;
   readonly authority: string;
   readonly path: string;
@@ -39,7 +38,10 @@ export interface SignedMessage {
 /**
  * RFC 9421 §2.5: one line per covered component, then the `@signature-params` line, joined by
  * LF with no trailing newline. A dictionary field named by several `;key=` components is parsed
- * once, so the cost stays linear in the size of the request.
+ * once, so the cost stays linear in the size of the request. A value holding CR, LF or NUL
+ * would add a line of its own to the base, so two requests whose values differ around it would
+ * share one base: such a value is refused (RFC 9110 §5.5 forbids them in field values; a
+ * derived value must not hold them either).
  */
 export function buildSignatureBase(
   message: SignedMessage,
@@ -48,13 +50,24 @@ export function buildSignatureBase(
   const dictionaries: ParsedDictionaries = new Map();
   let base = '';
   for (const component of candidate.components) {
-    base += `${component.serialized}: ${componentValue(message, component, dictionaries)}\n`;
+    const value = componentValue(message, component, dictionaries);
+    if (LINE_BREAK_OR_NUL.test(value)) {
+      throw new AuthzError(
+        'signature_invalid',
+        `the covered ${component.name} holds CR, LF or NUL, which would split the signature base`,
+      );
+    }
+    base += `${component.serialized}: ${value}\n`;
   }
   return `${base}"@signature-params": ${candidate.serializedParams}`;
 }
 
+const LINE_BREAK_OR_NUL = /[\0\n\r]/;
+/** RFC 9112 §5.2: `obs-fold = OWS CRLF RWS`. */
+const OBS_FOLD = /[ \t]*\r\n[ \t]+/g;
+
 /** Dictionary fields already parsed while building one base, by field name. */
-type ParsedDictionaries = Map<string, Map<string, DictionaryMember>>;
+type ParsedDictionaries = Map<string, Map<string, SfMember>>;
 
 function componentValue(
   message: SignedMessage,
@@ -74,11 +87,11 @@ function derivedValue(message: SignedMessage, component: ComponentId): string {
   const query = message.query === null ? '' : `?${message.query}`;
   switch (component.name) {
     case '@method':
-      return message.method;
+      return message.receivedMethod ?? message.method;
     case '@authority':
       return normaliseAuthority(message.authority, message.scheme);
     case '@scheme':
-      return message.scheme.toLowerCase();
+      return asciiLowerCase(message.scheme, 'scheme');
     case '@path':
       return message.path;
     // §2.2.7: with no query the value is a lone "?".
@@ -87,7 +100,7 @@ function derivedValue(message: SignedMessage, component: ComponentId): string {
     case '@request-target':
       return `${message.path}${query}`;
     case '@target-uri':
-      return `${message.scheme.toLowerCase()}://${normaliseAuthority(message.authority, message.scheme)}${message.path}${query}`;
+      return `${asciiLowerCase(message.scheme, 'scheme')}://${normaliseAuthority(message.authority, message.scheme)}${message.path}${query}`;
     // §2.2.9: "The @status component identifier MUST NOT be used in a request message."
     case '@status':
       if (message.status === undefined) throw unsupported('@status');
@@ -98,9 +111,11 @@ function derivedValue(message: SignedMessage, component: ComponentId): string {
 }
 
 /**
- * RFC 9421 §2.1: a header field's lines, each stripped of OWS and joined with ", " — optionally
- * re-serialised (`sf`), one dictionary member (`key`), or each line's bytes (`bs`). A value that
- * was not UTF-8 on the wire has no text form to sign; only `bs` covers it.
+ * RFC 9421 §2.1: a header field's lines, each stripped of OWS, obs-fold replaced by one space,
+ * joined with ", " — optionally re-serialised (`sf`), one dictionary member (`key`), or each
+ * line's bytes (`bs`). A value that was not UTF-8 on the wire has no text form to sign; only
+ * `bs` covers it. Every structured field is read strictly: a dictionary that names a key twice
+ * has no one member to sign (RFC 8941 §4.2.2 keeps the last; another reader may keep the first).
  */
 function fieldComponentValue(
   headers: HeaderFields,
@@ -126,57 +141,64 @@ function fieldComponentValue(
   return params.has('sf') ? reserialise(value) : value;
 }
 
+/** RFC 9421 §2.1 step 3 (RFC 9112 §5.2): each obs-fold becomes one space. */
 function textValue(headers: HeaderFields, name: string): string {
   const value = fieldValue(headers, name) ?? '';
   if (!isExactText(value)) {
     throw new AuthzError('signature_invalid', 'a covered header field is not UTF-8 text');
   }
-  return value;
+  return LINE_BREAK_OR_NUL.test(value) ? value.replace(OBS_FOLD, ' ') : value;
 }
 
 function parsedDictionary(
   headers: HeaderFields,
   name: string,
   dictionaries: ParsedDictionaries,
-): Map<string, DictionaryMember> {
+): Map<string, SfMember> {
   let dictionary = dictionaries.get(name);
   if (dictionary === undefined) {
     const value = textValue(headers, name);
-    dictionary = parseStructured(() => parseStructuredDictionary(value));
+    dictionary = parseStructured(() => parseStructuredDictionary(value, { strict: true }));
     dictionaries.set(name, dictionary);
   }
   return dictionary;
 }
 
-function dictionaryMember(dictionary: Map<string, DictionaryMember>, key: BareItem): string {
+function dictionaryMember(dictionary: Map<string, SfMember>, key: BareItem): string {
   if (typeof key !== 'string') throw unsupported('a key parameter that is not a string');
   const member = dictionary.get(key);
   if (member === undefined) {
     throw new AuthzError('signature_invalid', 'a covered dictionary member is absent');
   }
-  return Array.isArray(member[0])
-    ? serializeInnerList(member as InnerList)
-    : serializeItem(member as Item);
+  return serializeMember(member);
 }
 
-/** `sf` without a registry of field types: dictionary, then list, then item (RFC 8941 §4.2). */
+/**
+ * `sf` without a registry of field types: dictionary, then list, then item (RFC 8941 §4.2),
+ * each read strictly and written back with Decimals kept Decimals.
+ */
 function reserialise(value: string): string {
   try {
-    return serializeDictionary(parseDictionary(value) as Dictionary);
+    return serializeDictionary(parseStructuredDictionary(value, { strict: true }));
   } catch {}
   try {
-    return serializeList(parseList(value));
+    return serializeList(parseStructuredList(value));
   } catch {}
-  return serializeItem(parseStructured(() => parseItem(value)));
+  return serializeItem(parseStructured(() => parseStructuredItem(value)));
 }
 
 function parseStructured<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw new AuthzError('signature_invalid', 'a covered structured field does not parse', {
-      cause: error,
-    });
+    const repeated = error instanceof StructuredFieldError && error.refusal !== 'syntax';
+    throw new AuthzError(
+      'signature_invalid',
+      repeated
+        ? 'a covered structured field names a key or parameter twice, so it has no one reading'
+        : 'a covered structured field does not parse',
+      { cause: error },
+    );
   }
 }
 

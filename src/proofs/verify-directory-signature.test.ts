@@ -73,6 +73,22 @@ describe('verifyDirectorySignatures on the draft vector', () => {
     ]);
   });
 
+  it.each([
+    [
+      'created written as a decimal',
+      (input: string) => input.replace('created=1735689600', 'created=1735689600.0'),
+    ],
+    ['a parameter given twice', (input: string) => input.replace('created=', 'created=1;created=')],
+  ])('proves nothing with %s, which the vector signature does not cover', (_, edit) => {
+    const headers = {
+      ...VECTOR_HEADERS,
+      'signature-input': edit(VECTOR_HEADERS['signature-input']),
+    };
+    const report = verifyDirectorySignatures(response(headers), VECTOR_KEYS, { nowMs: NOW_MS });
+    expect(report.signedUntil.size).toBe(0);
+    expect(report.problems).toHaveLength(1);
+  });
+
   it('is unsigned when the response has no signature headers', () => {
     const report = verifyDirectorySignatures(response({}), VECTOR_KEYS, { nowMs: NOW_MS });
     expect(report).toEqual({ signed: false, signedUntil: new Map(), problems: [] });

@@ -1,13 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  type InnerList,
-  type Item,
-  parseDictionary,
-  serializeInnerList,
-  serializeItem,
-} from 'structured-headers';
 import { isAuthzError } from '../errors.js';
 import type { SignatureAlgorithm } from '../keys/verification-key.js';
+import { parseStructuredDictionary } from '../lib/parse-structured-dictionary.js';
+import { serializeInnerList, serializeItem } from '../lib/serialize-structured-item.js';
+import {
+  isInnerList,
+  type SfInnerList,
+  type SfItem,
+  type SfMember,
+} from '../lib/structured-field.js';
 import { fieldValue, type HeaderFields } from '../request/authz-request.js';
 import { normaliseAuthority } from '../request/normalise-target.js';
 import { checkContentDigest } from './check-content-digest.js';
@@ -68,22 +69,25 @@ export function verifyDirectorySignatures(
   if (input === undefined && signature === undefined) {
     return { signed: false, signedUntil: new Map(), problems: [] };
   }
-  let inputs: Map<string, Item | InnerList>;
-  let signatures: Map<string, Item | InnerList>;
+  let inputs: Map<string, SfMember>;
+  let signatures: Map<string, SfMember>;
   try {
-    inputs = parseDictionary(input ?? '');
-    signatures = parseDictionary(signature ?? '');
+    // Strict: a label or parameter given twice has no one reading to verify.
+    inputs = parseStructuredDictionary(input ?? '', { strict: true });
+    signatures = parseStructuredDictionary(signature ?? '', { strict: true });
   } catch {
-    return refused('Signature-Input and Signature must both be present and parse as dictionaries');
+    return refused(
+      'Signature-Input and Signature must both be present and parse as dictionaries naming each label and parameter once',
+    );
   }
   const signedUntil = new Map<string, number>();
   const problems: string[] = [];
   let signed = false;
   for (const [label, member] of inputs) {
-    if (!Array.isArray(member[0]) || member[1].get('tag') !== DIRECTORY_SIGNATURE_TAG) continue;
+    if (!isInnerList(member) || member[1].get('tag') !== DIRECTORY_SIGNATURE_TAG) continue;
     signed = true;
     try {
-      const proof = checkOne(response, member as InnerList, signatures.get(label), keys, options);
+      const proof = checkOne(response, member, signatures.get(label), keys, options);
       const until = signedUntil.get(proof.keyid) ?? Number.POSITIVE_INFINITY;
       signedUntil.set(proof.keyid, Math.min(until, proof.expiresAtMs));
     } catch (error) {
@@ -107,8 +111,8 @@ function refused(problem: string): DirectorySignatureReport {
  */
 function checkOne(
   response: DirectoryResponse,
-  member: InnerList,
-  signature: Item | InnerList | undefined,
+  member: SfInnerList,
+  signature: SfMember | undefined,
   keys: ReadonlyMap<string, DirectorySigningKey>,
   options: DirectorySignatureOptions,
 ): { keyid: string; expiresAtMs: number } {
@@ -119,6 +123,7 @@ function checkOne(
   if (signature === undefined || !(signature[0] instanceof ArrayBuffer)) {
     throw new Problem('Signature has no byte sequence for this label');
   }
+  // RFC 9421 §2.3: Integers; a Decimal (`1735689600.0`) is not one.
   if (!Number.isInteger(created) || !Number.isInteger(expires)) {
     throw new Problem('created and expires are required');
   }
@@ -151,7 +156,7 @@ function checkOne(
 }
 
 /** The signature base lines; the draft's two required components, plus response fields. */
-function baseLines(response: DirectoryResponse, components: readonly Item[]): string {
+function baseLines(response: DirectoryResponse, components: readonly SfItem[]): string {
   let lines = '';
   let authority = false;
   let digest = false;

@@ -39,8 +39,10 @@ export interface RequestCut {
 }
 
 export interface AuthzRequest {
-  /** Upper-case method. */
+  /** Upper-case method, for policy matching (`methods: [GET]`). */
   readonly method: string;
+  /** The method exactly as received: what RFC 9421 `@method` signs (§2.2.1). */
+  readonly receivedMethod: string;
   /** Lower-case scheme, `http` or `https`. */
   readonly scheme: string;
   /** Host and optional port as the client sent them (`:authority`). */

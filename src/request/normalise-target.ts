@@ -1,3 +1,5 @@
+import { AuthzError } from '../errors.js';
+
 /** Splits Envoy's `path` (which includes the query string) into path and query. */
 export function splitPathAndQuery(rawPath: string): { path: string; query: string | null } {
   const hash = rawPath.indexOf('#');
@@ -12,13 +14,34 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
 
 /**
  * RFC 9421 §2.2.3: `@authority` is the host lowercased, with the scheme's default port removed.
+ * Lowercased as RFC 3986 §6.2.2.1 says, in ASCII only: an authority is ASCII (RFC 3986 §3.2.2;
+ * an internationalised name travels as its A-label), and Unicode case folding would read
+ * U+212A KELVIN SIGN as `k`, so `ban\u212a.example` would verify as `bank.example`. An
+ * authority with anything but printable ASCII has no `@authority` value and is refused.
  */
 export function normaliseAuthority(authority: string, scheme: string): string {
-  const lower = authority.toLowerCase();
+  const lower = asciiLowerCase(authority, 'authority');
   const colon = lower.lastIndexOf(':');
   if (colon === -1 || lower.endsWith(']')) return lower;
   const port = lower.slice(colon + 1);
   return port === DEFAULT_PORTS[scheme] ? lower.slice(0, colon) : lower;
+}
+
+/**
+ * `text` lowercased, when it is printable ASCII (U+0021–U+007E) throughout; otherwise the
+ * signature cannot cover it and the request is refused `signature_invalid`.
+ */
+export function asciiLowerCase(text: string, what: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f) {
+      throw new AuthzError(
+        'signature_invalid',
+        `the ${what} is not printable ASCII, so a signature cannot cover it (RFC 9421 §2.2)`,
+      );
+    }
+  }
+  return text.toLowerCase();
 }
 
 type PathReading = (path: string) => string;

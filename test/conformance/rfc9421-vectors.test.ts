@@ -214,6 +214,72 @@ describe('the @status derived component', () => {
   });
 });
 
+/*
+ * RFC 9421 §2.1, §2.1.1 and §2.1.2: the field values of the section's example message, as the
+ * component lines the RFC lists for them (the obs-fold written here with the CRLF it stands for).
+ */
+describe('RFC 9421 §2.1 component values of HTTP fields', () => {
+  const message: SignedMessage = {
+    ...TEST_REQUEST,
+    headers: new Map([
+      ['host', ['www.example.com']],
+      ['date', ['Tue, 20 Apr 2021 02:07:56 GMT']],
+      ['x-ows-header', ['   Leading and trailing whitespace.   ']],
+      ['x-obs-fold-header', ['Obsolete\r\n    line folding.']],
+      ['cache-control', ['max-age=60', '   must-revalidate']],
+      ['example-dict', [' a=1,    b=2;x=1;y=2,   c=(a   b   c)']],
+      ['x-empty-header', ['']],
+    ]),
+  };
+  const keyed: SignedMessage = {
+    ...TEST_REQUEST,
+    headers: new Map([['example-dict', ['  a=1, b=2;x=1;y=2, c=(a   b    c), d']]]),
+  };
+
+  /** The base lines for `components` over `of`, without the @signature-params line. */
+  function lines(of: SignedMessage, components: string): string[] {
+    const [candidate] = parseSignatureHeaders(`sig=(${components})`, 'sig=:AA==:', LIMITS);
+    return buildSignatureBase(of, candidate!).split('\n').slice(0, -1);
+  }
+
+  it('strips OWS, replaces obs-fold with one space and joins repeated lines with ", "', () => {
+    expect(
+      lines(
+        message,
+        '"host" "date" "x-ows-header" "x-obs-fold-header" "cache-control" "example-dict" "x-empty-header"',
+      ),
+    ).toEqual([
+      '"host": www.example.com',
+      '"date": Tue, 20 Apr 2021 02:07:56 GMT',
+      '"x-ows-header": Leading and trailing whitespace.',
+      '"x-obs-fold-header": Obsolete line folding.',
+      '"cache-control": max-age=60, must-revalidate',
+      '"example-dict": a=1,    b=2;x=1;y=2,   c=(a   b   c)',
+      '"x-empty-header": ',
+    ]);
+  });
+
+  it('re-serialises a dictionary field with sf (§2.1.1)', () => {
+    expect(lines(message, '"example-dict";sf')).toEqual([
+      '"example-dict";sf: a=1, b=2;x=1;y=2, c=(a b c)',
+    ]);
+  });
+
+  it('takes one dictionary member with key (§2.1.2)', () => {
+    expect(
+      lines(
+        keyed,
+        '"example-dict";key="a" "example-dict";key="d" "example-dict";key="b" "example-dict";key="c"',
+      ),
+    ).toEqual([
+      '"example-dict";key="a": 1',
+      '"example-dict";key="d": ?1',
+      '"example-dict";key="b": 2;x=1;y=2',
+      '"example-dict";key="c": (a b c)',
+    ]);
+  });
+});
+
 function candidateOf(vector: Vector): SignatureCandidate {
   const [candidate] = parseSignatureHeaders(vector.signatureInput, vector.signature, LIMITS);
   return candidate!;

@@ -71,6 +71,7 @@ function testRequest(vector: Vector): AuthzRequest {
   if (vector.signatureAgent) headers.set('signature-agent', [vector.signatureAgent]);
   return {
     method: 'POST',
+    receivedMethod: 'POST',
     scheme: 'https',
     authority: 'example.com',
     path: '/foo',

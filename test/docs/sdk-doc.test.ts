@@ -49,6 +49,7 @@ describe('docs/sdk.md', () => {
         'tag',
         'label',
         'includeAlg',
+        'pathAsIs',
       ],
       agentFetch: ['key', 'token', 'fetch'],
       createDpopProof: ['privateJwk', 'method', 'url', 'accessToken', 'iat', 'jti', 'nonce'],

@@ -31,6 +31,7 @@ describe('signatures.clockSkew (30 s)', () => {
     });
     const request: AuthzRequest = {
       method: 'GET',
+      receivedMethod: 'GET',
       scheme: 'https',
       authority: 'api.example.com',
       path: '/orders',

@@ -20,8 +20,10 @@ function deps(overrides: Partial<CheckDeps> = {}): CheckDeps {
 }
 
 function authzRequest(headers: Record<string, string>, body?: Buffer): AuthzRequest {
+  const method = body === undefined ? 'GET' : 'POST';
   return {
-    method: body === undefined ? 'GET' : 'POST',
+    method,
+    receivedMethod: method,
     scheme: 'https',
     authority: 'api.example.com',
     path: '/orders',

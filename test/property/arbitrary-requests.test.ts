@@ -68,9 +68,18 @@ const headerName = fc.oneof(
   ),
   fc.stringMatching(/^[a-z0-9!#$%&'*+.^_`|~-]{1,20}$/),
 );
+/** Values a signature base could read two ways: keys given twice, decimals, folds, breaks. */
+const twoReadings = fc.oneof(
+  structuredDictionary.map((dictionary) => `${dictionary}, ${dictionary}`),
+  structuredDictionary.map((dictionary) => dictionary.replace(/=(\d+)(?![\d.])/g, '=$1.0')),
+  fc
+    .tuple(anyText, fc.constantFrom('\r\n ', ' \r\n\t', '\n', '\r', '\0', '\n"@path": /'), anyText)
+    .map(([before, inserted, after]) => before + inserted + after),
+);
 const headerValue = fc.oneof(
   anyText,
   structuredDictionary,
+  twoReadings,
   jwtLike,
   jwtLike.map((t) => `DPoP ${t}`),
 );
@@ -106,6 +115,7 @@ function requestOf(
 ): AuthzRequest {
   return {
     method: parts.method.toUpperCase(),
+    receivedMethod: parts.method,
     scheme: parts.scheme,
     authority: parts.authority,
     path: parts.path,
@@ -177,6 +187,7 @@ describe('the engine, asked about arbitrary requests', () => {
       const input = serializeDictionary({ sig1: [components, params] } as never);
       const request: AuthzRequest = {
         method: 'GET',
+        receivedMethod: 'GET',
         scheme: 'https',
         authority: 'api.example.com',
         path: '/orders',

@@ -22,6 +22,7 @@ export function authzRequestOf(shape: RequestShape): AuthzRequest {
   }
   return {
     method: shape.method.toUpperCase(),
+    receivedMethod: shape.method,
     scheme: url.protocol.slice(0, -1),
     authority: url.host,
     path: (at === -1 ? target : target.slice(0, at)) || '/',

@@ -74,6 +74,7 @@ function engine() {
 function bearerRequest(token: string, certificate: string): AuthzRequest {
   return {
     method: 'GET',
+    receivedMethod: 'GET',
     scheme: 'https',
     authority: 'api.example.com',
     path: '/invoices',

@@ -1,4 +1,5 @@
 import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { forwardedUrl } from '../forwarded-url.js';
 import { signRequest } from '../sign-request.js';
 import {
   SIGNING_OPTIONS,
@@ -35,6 +36,8 @@ const SIGN = {
   usage: `usage: agent-authz sign --key FILE [options] URL
 
 Prints the RFC 9421 headers (Content-Digest, Signature-Input, Signature) to add to a request.
+The path is signed in the form Envoy forwards; when that differs from the URL given, a note on
+stderr names the URL signed, and the request should be sent to it.
 ${REQUEST_USAGE}`,
   options: REQUEST_OPTIONS,
   positionals: true,
@@ -42,7 +45,10 @@ ${REQUEST_USAGE}`,
 
 export interface RequestParts {
   readonly method: string;
+  /** The URL signed and sent: its path in the form Envoy forwards, unless --path-as-is. */
   readonly url: URL;
+  /** The URL as given. */
+  readonly given: URL;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
 }
@@ -52,9 +58,13 @@ type RequestValues = Parameters<typeof signingChoicesFromArgs>[1] & {
   url?: string | undefined;
   header?: string[] | undefined;
   data?: string | undefined;
+  'path-as-is'?: boolean | undefined;
 };
 
-/** The request the options describe; a missing or unparsable URL is a usage error. */
+/**
+ * The request the options describe; a missing or unparsable URL, or a path Envoy would refuse
+ * or redirect, is a usage error.
+ */
 export function requestFromArgs(
   spec: { command: string },
   values: RequestValues,
@@ -63,9 +73,16 @@ export function requestFromArgs(
   const text = values.url ?? positionals[0];
   if (text === undefined) throw usageError(spec, 'a request URL is required');
   if (!URL.canParse(text)) throw usageError(spec, `"${text}" is not an absolute URL`);
+  let url: URL;
+  try {
+    url = forwardedUrl(text, { pathAsIs: values['path-as-is'] === true });
+  } catch (error) {
+    throw usageError(spec, (error as Error).message);
+  }
   return {
     method: values.method.toUpperCase(),
-    url: new URL(text),
+    url,
+    given: new URL(text),
     headers: Object.fromEntries((values.header ?? []).map(splitHeader)),
     body: values.data,
   };
@@ -117,7 +134,12 @@ export function signedRequestFromArgs(args: string[]) {
 
 /** `agent-authz sign`: prints the headers to add to the request, one `Name: value` per line. */
 export function sign(args: string[]): void {
-  const { signature } = signedRequestFromArgs(args);
+  const { signature, url, given } = signedRequestFromArgs(args);
+  if (url.href !== given.href) {
+    process.stderr.write(
+      `agent-authz sign: signed ${url.href}, the URL Envoy forwards; send the request there\n`,
+    );
+  }
   for (const [name, value] of Object.entries(signature))
     process.stdout.write(`${name}: ${value}\n`);
 }

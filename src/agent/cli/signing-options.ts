@@ -21,6 +21,7 @@ export const SIGNING_OPTIONS = {
   component: { type: 'string', multiple: true },
   'expires-in': { type: 'string' },
   'thumbprint-keyid': { type: 'boolean', default: false },
+  'path-as-is': { type: 'boolean', default: false },
 } as const;
 
 export const SIGNING_USAGE = `Web Bot Auth (keyid = the key's JWK thumbprint, tag web-bot-auth, expires 60 s):
@@ -38,6 +39,9 @@ any signature:
   --expires-in SECONDS  send expires = created + SECONDS
   --thumbprint-keyid    keyid = the key's JWK thumbprint without Signature-Agent (a Visa TAP
                         request, verified against a key directory the verifier already knows)
+  --path-as-is          sign the path as written; by default it is signed (and sent) in the
+                        form Envoy forwards: dot segments resolved, // merged, %7E as ~, | as
+                        %7C, and a path with %2F or %5C refused (docs/signed-requests.md)
 `;
 
 type SigningValues = {
@@ -49,11 +53,12 @@ type SigningValues = {
   tag?: string | undefined;
   component?: string[] | undefined;
   'expires-in'?: string | undefined;
+  'path-as-is'?: boolean | undefined;
 };
 
 export type SigningChoices = Pick<
   SignRequestInput,
-  'webBotAuth' | 'components' | 'tag' | 'label' | 'expiresIn'
+  'webBotAuth' | 'components' | 'tag' | 'label' | 'expiresIn' | 'pathAsIs'
 >;
 
 /** The signing choices the options make; a value out of range is a usage error. */
@@ -84,6 +89,7 @@ export function signingChoicesFromArgs(
       ...(values.member === undefined ? {} : { member: values.member }),
     };
   }
+  if (values['path-as-is'] === true) choices.pathAsIs = true;
   if (values.label !== undefined) choices.label = values.label;
   if (values.tag !== undefined) choices.tag = values.tag;
   if (values.component !== undefined) {

@@ -16,8 +16,10 @@ export function toAuthzRequest(message: CheckRequestMessage): AuthzRequest {
   const { headers, pseudo } = collectHeaders(http);
   const scheme = (http.scheme || pseudo.get(':scheme') || 'http').toLowerCase();
   const { path, query } = splitPathAndQuery(http.path || pseudo.get(':path') || '/');
+  const method = http.method || pseudo.get(':method') || 'GET';
   return {
-    method: (http.method || pseudo.get(':method') || 'GET').toUpperCase(),
+    method: method.toUpperCase(),
+    receivedMethod: method,
     scheme,
     authority: http.host || pseudo.get(':authority') || headers.get('host')?.[0] || '',
     path,

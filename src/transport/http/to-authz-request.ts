@@ -46,6 +46,7 @@ export function toAuthzRequest(
       : { principal: '', certificate: '' };
   return {
     method: input.method.toUpperCase(),
+    receivedMethod: input.method,
     scheme: (headers.get('x-forwarded-proto')?.[0] ?? 'http').trim().toLowerCase(),
     authority: headers.get('host')?.[0] ?? '',
     path: path.startsWith('/') ? path : `/${path}`,
