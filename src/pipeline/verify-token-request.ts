@@ -44,7 +44,9 @@ export async function verifyTokenRequest(
   const token = await tokens.verify(credential.token, accessTokenSha256);
   checkKeyBinding(token, proofHeader.thumbprint, request.source.certificate);
   const target = {
-    method: request.method,
+    // RFC 9449 §4.3: htm is the request's method, compared as sent (RFC 9110 §9.1: methods
+    // are case-sensitive).
+    method: request.receivedMethod,
     uri: requestUri(request, tokens),
     accessToken: credential.token,
     accessTokenSha256,

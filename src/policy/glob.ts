@@ -1,4 +1,7 @@
+import { foldAsciiCase } from '../lib/fold-ascii-case.js';
+
 export interface GlobOptions {
+  /** Compare ignoring ASCII case only (host names): see foldAsciiCase. */
   readonly ignoreCase?: boolean;
   /**
    * Characters a single `*` does not cross (`**` crosses everything). Agent ids and workloads use
@@ -28,7 +31,7 @@ const ANY = -2;
  * character at a time, all pattern positions at once — linear in the candidate's length.
  */
 export function compileGlob(pattern: string, options: GlobOptions = {}): Glob {
-  const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
+  const fold = options.ignoreCase ? foldAsciiCase : (text: string) => text;
   const tokens = tokenise(fold(pattern));
   const first = tokens.findIndex((token) => token < 0);
   if (first === -1) {

@@ -1,4 +1,5 @@
 import { AuthzError } from '../errors.js';
+import { foldAsciiCase } from '../lib/fold-ascii-case.js';
 import type { AuthzRequest } from '../request/authz-request.js';
 import { pathReadings } from '../request/normalise-target.js';
 import type { Policy, Zone } from './policy.js';
@@ -28,9 +29,13 @@ export function selectZone(policy: Policy, request: AuthzRequest): Zone | undefi
   return strictestZone(policy, candidates);
 }
 
-/** The host without port or a trailing dot (`API.example.com.:443` → `api.example.com`). */
+/**
+ * The host without port or a trailing dot (`API.example.com.:443` → `api.example.com`),
+ * lowercased in ASCII only as Envoy matches virtual hosts: Unicode case folding would read
+ * U+212A KELVIN SIGN as `k`.
+ */
 function hostOf(authority: string): string {
-  const lower = authority.toLowerCase();
+  const lower = foldAsciiCase(authority);
   if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
   const colon = lower.lastIndexOf(':');
   const host = colon === -1 ? lower : lower.slice(0, colon);

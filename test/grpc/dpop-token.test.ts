@@ -122,6 +122,12 @@ describe('a DPoP proof that does not fit the request', () => {
     expect(await reasonWithProof({ method: 'GET' }, { method: 'DELETE' })).toBe('binding_mismatch');
   });
 
+  // RFC 9449 §4.3 compares htm with the request's method, and methods are case-sensitive
+  // (RFC 9110 §9.1): a proof for GET says nothing about a request sent as `get`.
+  it('is binding_mismatch when made for GET and sent with the method get', async () => {
+    expect(await reasonWithProof({ method: 'GET' }, { method: 'get' })).toBe('binding_mismatch');
+  });
+
   it.each([
     ['another path', 'https://api.example.com/admin'],
     ['another host', 'https://evil.example.com/orders'],
