@@ -1,13 +1,13 @@
-import { check } from './agent/cli/check.js';
-import { didWeb } from './agent/cli/did-web.js';
-import { directoryCommand } from './agent/cli/directory.js';
-import { keygen } from './agent/cli/keygen.js';
-import { request } from './agent/cli/request.js';
-import { sign } from './agent/cli/sign.js';
-import { token } from './agent/cli/token.js';
-import { policyCommand } from './cli/policy-check.js';
-import { type Command, runCli } from './cli/run-cli.js';
-import { serve } from './cli/serve.js';
+import { check } from './agent/commands/check.js';
+import { didWeb } from './agent/commands/did-web.js';
+import { directoryCommand } from './agent/commands/directory.js';
+import { keygen } from './agent/commands/keygen.js';
+import { request } from './agent/commands/request.js';
+import { sign } from './agent/commands/sign.js';
+import { token } from './agent/commands/token.js';
+import { type Command, runCli } from './command-line/run-cli.js';
+import { policyCommand } from './server-commands/policy-check.js';
+import { serve } from './server-commands/serve.js';
 
 const USAGE = `usage: agent-authz <command> [options]
 

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKeyFile } from '../../src/agent/cli/read-key-file.js';
+import { readKeyFile } from '../../src/agent/commands/read-key-file.js';
 import { agentKeyFromJwk } from '../../src/agent/generate-agent-key.js';
 import { runAgentAuthz } from '../support/cli-process.js';
 

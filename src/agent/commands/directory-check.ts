@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { configFlagOptions } from '../../config/config-sources.js';
 import { loadConfig } from '../../config/load-config.js';
 import { systemClock } from '../../lib/clock.js';

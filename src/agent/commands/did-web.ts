@@ -1,4 +1,4 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { didWebUrl } from '../../keys/did-web-url.js';
 import { didWebDocument } from '../did-web-document.js';
 import { readKeyFile } from './read-key-file.js';

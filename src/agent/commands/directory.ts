@@ -1,4 +1,4 @@
-import { runSubcommand } from '../../cli/parse-command-args.js';
+import { runSubcommand } from '../../command-line/parse-command-args.js';
 import { directoryCheck } from './directory-check.js';
 import { directoryPrint, directoryServe } from './directory-publish.js';
 

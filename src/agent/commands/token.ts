@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandArgs, runSubcommand, usageError } from '../../cli/parse-command-args.js';
+import {
+  parseCommandArgs,
+  runSubcommand,
+  usageError,
+} from '../../command-line/parse-command-args.js';
 import { parseDuration } from '../../config/duration.js';
 import { createDpopProof } from '../create-dpop-proof.js';
 import { mintToken } from '../mint-token.js';

@@ -1,4 +1,4 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { forwardedUrl } from '../forwarded-url.js';
 import { signRequest } from '../sign-request.js';
 import {

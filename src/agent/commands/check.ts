@@ -1,4 +1,4 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import type { CheckRequestMessage } from '../../transport/grpc/check-messages.js';
 import { askAuthzServer } from './ask-authz-server.js';
 import {

@@ -1,4 +1,4 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { type AgentKey, generateAgentKey } from '../generate-agent-key.js';
 import { writePrivateFile } from './write-private-file.js';
 

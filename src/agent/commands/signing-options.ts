@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { usageError } from '../../cli/parse-command-args.js';
+import { usageError } from '../../command-line/parse-command-args.js';
 import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import {
   SIGNATURE_AGENT_TYPES,

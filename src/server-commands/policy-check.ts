@@ -1,6 +1,6 @@
+import { parseCommandArgs, runSubcommand, usageError } from '../command-line/parse-command-args.js';
 import { loadPolicyFile } from '../policy/load-policy.js';
 import type { Policy, Zone } from '../policy/policy.js';
-import { parseCommandArgs, runSubcommand, usageError } from './parse-command-args.js';
 
 const POLICY_USAGE = `usage: agent-authz policy check FILE
 

@@ -1,10 +1,10 @@
 import { startApp } from '../app/start-app.js';
+import { parseCommandArgs } from '../command-line/parse-command-args.js';
 import { configFlagOptions } from '../config/config-sources.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../telemetry/logger.js';
 import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
 import { exitOnUncaught } from './exit-on-uncaught.js';
-import { parseCommandArgs } from './parse-command-args.js';
 import { isSupervisor, superviseWorkers } from './supervise-workers.js';
 
 const SERVE = {

@@ -6,7 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { WELL_KNOWN_DIRECTORY_PATH as DIRECTORY_PATH } from '../../credentials/read-signature-agent.js';
 import { DIRECTORY_MEDIA_TYPES } from '../../keys/resolve-directory-key.js';
 import { keyDirectory, type PublishedKey, readPublishedKey } from '../key-directory.js';
