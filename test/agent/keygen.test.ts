@@ -21,7 +21,7 @@ describe('agent-authz keygen --out', () => {
     await chmod(file, 0o644);
     const { code, stderr } = await runAgentAuthz(['keygen', '--out', file]);
     expect(code).toBe(2);
-    expect(stderr).toContain(`${file} already exists; use --force to replace it`);
+    expect(stderr).toContain(`${file}: it already exists; add --force to replace it`);
     expect(await readFile(file, 'utf8')).toBe('not a key\n');
     expect(await modeOf(file)).toBe(0o644);
   });

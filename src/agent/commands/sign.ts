@@ -1,3 +1,4 @@
+import type { CliIo } from '../../command-line/cli-io.js';
 import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { forwardedUrl } from '../forwarded-url.js';
 import { signRequest } from '../sign-request.js';
@@ -83,7 +84,7 @@ export function requestFromArgs(
     method: values.method.toUpperCase(),
     url,
     given: new URL(text),
-    headers: Object.fromEntries((values.header ?? []).map(splitHeader)),
+    headers: Object.fromEntries((values.header ?? []).map((line) => splitHeader(spec, line))),
     body: values.data,
   };
 }
@@ -133,19 +134,18 @@ export function signedRequestFromArgs(args: string[]) {
 }
 
 /** `agent-authz sign`: prints the headers to add to the request, one `Name: value` per line. */
-export function sign(args: string[]): void {
+export function sign(args: string[], io: CliIo): void {
   const { signature, url, given } = signedRequestFromArgs(args);
   if (url.href !== given.href) {
-    process.stderr.write(
+    io.stderr.write(
       `agent-authz sign: signed ${url.href}, the URL Envoy forwards; send the request there\n`,
     );
   }
-  for (const [name, value] of Object.entries(signature))
-    process.stdout.write(`${name}: ${value}\n`);
+  for (const [name, value] of Object.entries(signature)) io.stdout.write(`${name}: ${value}\n`);
 }
 
-function splitHeader(line: string): [string, string] {
+function splitHeader(spec: { command: string }, line: string): [string, string] {
   const colon = line.indexOf(':');
-  if (colon <= 0) throw new Error(`header "${line}" is not "Name: value"`);
+  if (colon <= 0) throw usageError(spec, `header "${line}" is not "Name: value"`);
   return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
 }
