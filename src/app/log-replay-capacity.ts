@@ -2,8 +2,9 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../telemetry/logger.js';
 
 /**
- * SPEC §6: say at start how much signed traffic the replay capacity covers. Redis's capacity
- * is its `maxmemory`, which only Redis knows: docs/redis.md gives the bytes per entry.
+ * SPEC §6: say at start how much signed traffic the replay capacity covers, as the ceiling it
+ * is: past it the memory store refuses new nonces and their requests are denied. Redis's
+ * capacity is its `maxmemory`, which only Redis knows: docs/redis.md gives the bytes per entry.
  */
 export function logReplayCapacity(config: Config, logger: Logger): void {
   const windowSeconds = (config.signatures.maxAge + config.signatures.clockSkew) / 1000;
@@ -21,6 +22,8 @@ export function logReplayCapacity(config: Config, logger: Logger): void {
       windowSeconds,
       signedRequestsPerSecond: perSecond,
     },
-    `replay store covers ${perSecond} signed requests per second sustained`,
+    `replay capacity: at most ${perSecond} signed requests per second sustained; beyond that ` +
+      'signed requests are refused (store_unavailable) until older nonces expire: raise ' +
+      'store.memory.maxEntries or use store.redis',
   );
 }

@@ -1,10 +1,13 @@
-import { startApp } from '../app/start-app.js';
+import { type App, startApp } from '../app/start-app.js';
+import type { CliIo } from '../command-line/cli-io.js';
 import { parseCommandArgs } from '../command-line/parse-command-args.js';
+import type { Config } from '../config/config-schema.js';
 import { configFlagOptions } from '../config/config-sources.js';
 import { loadConfig } from '../config/load-config.js';
-import { createLogger } from '../telemetry/logger.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
 import { routeGrpcLogs } from '../telemetry/route-grpc-logs.js';
 import { exitOnUncaught } from './exit-on-uncaught.js';
+import { startFailed } from './start-failed.js';
 import { isSupervisor, superviseWorkers } from './supervise-workers.js';
 
 const SERVE = {
@@ -19,49 +22,46 @@ Runs the Envoy ext_authz server. With no file, variable or flag it runs the embe
                         workers; more than one needs store.redis, see docs/redis.md)
   -h, --help            show this help
 Flags win over AGENT_AUTHZ_* environment variables, variables over the file.
-SIGTERM / SIGINT drain and exit 0 within shutdown.drainDelay + shutdown.timeout.
+SIGTERM / SIGINT drain and exit 0 within shutdown.drainDelay + shutdown.timeout; SIGHUP
+reads the policy file again (the configuration is read once: changing it needs a restart).
+Exit status: 0 after a drain, 2 when the configuration or policy is invalid or a port cannot
+be bound, 1 when the drain did not end in time or after an exception nothing caught.
 `,
   options: { config: { type: 'string', short: 'c' }, ...configFlagOptions() },
 } as const;
-
-/**
- * The HTTP and admin listeners' bind failure as one line, as the gRPC listener reports it
- * (`listen 127.0.0.1:9193: address already in use`), not node's "listen EADDRINUSE: …".
- */
-function describeListenError(error: unknown): unknown {
-  const { syscall, address, port, message } = error as NodeJS.ErrnoException & {
-    address?: string;
-    port?: number;
-  };
-  if (syscall !== 'listen' || address === undefined || port === undefined) return error;
-  const host = address.includes(':') ? `[${address}]` : address;
-  const cause = /^listen E[A-Z]+: (.+?) \S+$/.exec(message)?.[1] ?? message;
-  return new Error(`listen ${host}:${port}: ${cause}`);
-}
 
 /** One second beyond the drain for closing the store; then the process exits regardless. */
 const EXIT_GRACE_MS = 1000;
 
 /**
- * `agent-authz serve`: load and validate the config, start the listeners, and drain on
- * SIGTERM/SIGINT (finish in-flight checks, exit 0). Exit is bounded: whatever a log destination
- * or a connection does, the process ends shortly after the configured drain.
+ * `agent-authz serve`: load and validate the config, start the listeners, drain on
+ * SIGTERM/SIGINT (finish in-flight checks, exit 0) and re-read the policy file on SIGHUP. Exit
+ * is bounded: whatever a log destination or a connection does, the process ends shortly after
+ * the configured drain.
  */
-export async function serve(args: readonly string[]): Promise<void> {
+export async function serve(args: readonly string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs(SERVE, args);
   const { config: file, ...fields } = values as Record<string, string | undefined>;
   const config = loadConfig({
-    file: file ?? process.env.AGENT_AUTHZ_CONFIG,
-    env: process.env,
+    file: file ?? io.env.AGENT_AUTHZ_CONFIG,
+    env: io.env,
     flags: Object.entries(fields).map(([name, value]) => `--${name}=${value}`),
   });
   const logger = createLogger(config.log.level);
   exitOnUncaught(logger);
   routeGrpcLogs(logger);
   if (isSupervisor(config)) return superviseWorkers(config, logger);
-  const app = await startApp(config, { logger }).catch((error: unknown) => {
-    throw describeListenError(error);
+  let app: App | undefined;
+  // Installed before the listeners start: SIGHUP's default action would end the process.
+  process.on('SIGHUP', () => reloadOnHangup(app, config, logger));
+  app = await startApp(config, { logger }).catch((error: unknown) => {
+    throw startFailed(error, config);
   });
+  drainOnSignals(app, config, logger);
+}
+
+/** SIGTERM / SIGINT: drain, then exit 0 (1 if the drain failed or outlasted its bound). */
+function drainOnSignals(app: App, config: Config, logger: Logger): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -79,4 +79,26 @@ export async function serve(args: readonly string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * SIGHUP re-reads the policy file at once, as a change to it would; the outcome is logged
+ * (`policy reloaded`, `… unchanged …`, `policy reload rejected`). The configuration is read
+ * once at start: changing it needs a restart.
+ */
+export function reloadOnHangup(app: App | undefined, config: Config, logger: Logger): void {
+  const signal = 'SIGHUP';
+  if (config.policy === undefined) {
+    logger.info(
+      { signal },
+      'SIGHUP: no policy file is configured, nothing to reload (configuration changes need a restart)',
+    );
+    return;
+  }
+  if (app === undefined) {
+    logger.info({ signal }, 'SIGHUP while starting: the policy file is being read anyway');
+    return;
+  }
+  logger.info({ signal, file: config.policy }, 'SIGHUP: reading the policy file again');
+  app.policy.reload();
 }
