@@ -11,7 +11,9 @@ export function logReplayCapacity(config: Config, logger: Logger): void {
   if (config.store.redis !== undefined) {
     logger.info(
       { windowSeconds },
-      'replay keys live in Redis for up to the signature window; size maxmemory per docs/redis.md',
+      'replay capacity: Redis maxmemory is the ceiling; each replay key lives up to the ' +
+        'signature window, and past maxmemory signed requests are refused (store_unavailable): ' +
+        'size it per docs/redis.md',
     );
     return;
   }
