@@ -41,7 +41,7 @@ agent-authz token mint --help and agent-authz token proof --help show their opti
 
 // Each command's code is imported when it runs: `--help`, `keygen` or `sign` never load the
 // server, the gRPC stack or the protos.
-export const COMMANDS: CommandTable = {
+const COMMANDS: CommandTable = {
   serve: { load: async () => (await import('./server-commands/serve.js')).serve },
   keygen: { load: async () => (await import('./agent/commands/keygen.js')).keygen },
   sign: { load: async () => (await import('./agent/commands/sign.js')).sign },

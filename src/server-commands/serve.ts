@@ -86,7 +86,7 @@ function drainOnSignals(app: App, config: Config, logger: Logger): void {
  * (`policy reloaded`, `… unchanged …`, `policy reload rejected`). The configuration is read
  * once at start: changing it needs a restart.
  */
-export function reloadOnHangup(app: App | undefined, config: Config, logger: Logger): void {
+function reloadOnHangup(app: App | undefined, config: Config, logger: Logger): void {
   const signal = 'SIGHUP';
   if (config.policy === undefined) {
     logger.info(
