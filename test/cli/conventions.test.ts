@@ -114,6 +114,10 @@ describe('a bad command line', () => {
       ['sign', '--generation', 'g3', 'https://a.example/'],
       'agent-authz sign: --generation needs --signature-agent',
     ],
+    [
+      ['sign', '--key', 'k.json', '--cover', 'x-foo', 'https://a.example/'],
+      'agent-authz sign: --cover x-foo: the request has no x-foo header; add it with -H "x-foo: VALUE"',
+    ],
     [['launch'], 'agent-authz: unknown command "launch"'],
     [['tokn'], 'agent-authz: unknown command "tokn"; did you mean "token"?'],
   ])('%j exits 2 with one line naming the command', async (args, message) => {

@@ -52,7 +52,7 @@ export async function check(args: string[], io: CliIo): Promise<number> {
   const signature =
     values.key === undefined
       ? {}
-      : signatureHeaders(request, {
+      : signatureHeaders(CHECK, request, {
           file: values.key,
           didJwk: values['did-jwk'],
           thumbprintKeyid: values['thumbprint-keyid'],

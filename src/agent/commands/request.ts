@@ -3,6 +3,7 @@ import type { CliIo } from '../../command-line/cli-io.js';
 import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { agentFetch } from '../agent-fetch.js';
 import {
+  checkCoveredHeaders,
   SIGNING_OPTIONS,
   SIGNING_USAGE,
   signingChoicesFromArgs,
@@ -58,6 +59,14 @@ export async function request(args: string[], io: CliIo): Promise<number> {
   const [url, ...extra] = positionals;
   if (url === undefined || extra.length > 0) throw usageError(REQUEST, 'one URL is required');
   if (!URL.canParse(url)) throw usageError(REQUEST, `"${url}" is not an absolute URL`);
+  const choices = signingChoicesFromArgs(REQUEST, values);
+  if (values.token === undefined) {
+    checkCoveredHeaders(REQUEST, values.cover ?? [], {
+      headers: (values.header ?? []).map((line) => headerPair(line)[0]),
+      body: values.data !== undefined,
+      webBotAuth: choices.webBotAuth !== undefined,
+    });
+  }
   const send = agentFetch({
     key: signingKeyFromArgs(values.key, {
       didJwk: values['did-jwk'],
@@ -65,7 +74,7 @@ export async function request(args: string[], io: CliIo): Promise<number> {
     }),
     ...(values.token === undefined ? {} : { token: values.token }),
     ...(values.cover === undefined ? {} : { coverHeaders: values.cover }),
-    ...signingChoicesFromArgs(REQUEST, values),
+    ...choices,
   });
   const response = await send(url, {
     method: values.method,

@@ -3,6 +3,7 @@ import { parseCommandArgs, usageError } from '../../command-line/parse-command-a
 import { forwardedUrl } from '../forwarded-url.js';
 import { signRequest } from '../sign-request.js';
 import {
+  checkCoveredHeaders,
   SIGNING_OPTIONS,
   SIGNING_USAGE,
   type SigningChoices,
@@ -89,8 +90,12 @@ export function requestFromArgs(
   };
 }
 
-/** The signature headers for `request`, signed with the key file's did:key (or did:jwk). */
+/**
+ * The signature headers for `request`, signed with the key file's did:key (or did:jwk); a
+ * covered header the request lacks is a usage error of `spec`'s command.
+ */
 export function signatureHeaders(
+  spec: { command: string },
   request: RequestParts,
   key: {
     file: string;
@@ -100,6 +105,11 @@ export function signatureHeaders(
     choices?: SigningChoices;
   },
 ): Record<string, string> {
+  checkCoveredHeaders(spec, key.cover, {
+    headers: Object.keys(request.headers),
+    body: request.body !== undefined,
+    webBotAuth: key.choices?.webBotAuth !== undefined,
+  });
   return signRequest({
     ...key.choices,
     method: request.method,
@@ -123,7 +133,7 @@ export function signedRequestFromArgs(args: string[]) {
   const request = requestFromArgs(SIGN, values, positionals);
   const choices = signingChoicesFromArgs(SIGN, values);
   if (values.key === undefined) throw usageError(SIGN, '--key FILE is required');
-  const signature = signatureHeaders(request, {
+  const signature = signatureHeaders(SIGN, request, {
     file: values.key,
     didJwk: values['did-jwk'],
     thumbprintKeyid: values['thumbprint-keyid'],

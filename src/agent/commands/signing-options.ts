@@ -141,3 +141,24 @@ export function signingKeyFromArgs(
     keyId: jwkThumbprint(publicJwk as Record<string, unknown>)!,
   };
 }
+
+/**
+ * A `--cover` header the request does not carry, and signing does not add (`content-digest`
+ * with a body, `signature-agent` for Web Bot Auth), is a usage error naming it.
+ */
+export function checkCoveredHeaders(
+  spec: { command: string },
+  cover: readonly string[],
+  request: { headers: Iterable<string>; body: boolean; webBotAuth: boolean },
+): void {
+  const present = new Set([...request.headers].map((name) => name.toLowerCase()));
+  if (request.body) present.add('content-digest');
+  if (request.webBotAuth) present.add('signature-agent');
+  const missing = cover.find((name) => !present.has(name.toLowerCase()));
+  if (missing !== undefined) {
+    throw usageError(
+      spec,
+      `--cover ${missing}: the request has no ${missing} header; add it with -H "${missing}: VALUE"`,
+    );
+  }
+}
