@@ -141,7 +141,15 @@ describe('the log streams of agent-authz serve', () => {
           .map((line) => JSON.parse(line) as { time: unknown; kind?: string });
       const operational = parse(server.stdout());
       const decisions = parse(errors);
-      expect(operational.length).toBeGreaterThan(0);
+      // Nothing but warnings before every listener is bound: a failed start prints only its error.
+      const messages = operational.map((line) => (line as { msg?: string }).msg ?? '');
+      const listening = messages.indexOf('agent-authz listening');
+      expect(listening).toBeGreaterThanOrEqual(0);
+      expect(messages.slice(0, listening)).toEqual(['HTTP ext_authz listening']);
+      expect(messages.slice(listening + 1, listening + 3)).toEqual([
+        'no policy file: the embedded default policy applies (docs/policy.md)',
+        expect.stringMatching(/^replay capacity: at most \d+ signed requests per second/),
+      ]);
       expect(operational.filter((line) => line.kind === 'decision')).toEqual([]);
       expect(decisions.map((line) => line.kind)).toEqual(['decision']);
       for (const { time } of [...operational, ...decisions]) {
