@@ -87,13 +87,18 @@ export async function request(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`agent-authz request: ${await describeHttpError(url, response)}\n`);
     return REQUEST_HTTP_ERROR;
   }
-  if (values.include) {
+  await printResponse(io, response, values.include);
+  return 0;
+}
+
+/** The body, after the status line and headers with `-i`. */
+async function printResponse(io: CliIo, response: Response, include: boolean): Promise<void> {
+  if (include) {
     io.stdout.write(`HTTP ${response.status} ${response.statusText}\n`);
     for (const [name, value] of response.headers) io.stdout.write(`${name}: ${value}\n`);
     io.stdout.write('\n');
   }
   io.stdout.write(Buffer.from(await response.arrayBuffer()));
-  return 0;
 }
 
 function headerPair(line: string): [string, string] {
