@@ -48,6 +48,15 @@ function runScript(script: string, cwd: string, env: NodeJS.ProcessEnv) {
   });
 }
 
+/** The admin port from the server's "agent-authz listening" line. */
+function adminPort(server: ServerProcess): number {
+  const line = server
+    .stdout()
+    .split('\n')
+    .find((text) => text.includes('"agent-authz listening"'));
+  return (JSON.parse(line!) as { adminPort: number }).adminPort;
+}
+
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 const examples = runnableExamples(readme);
 
@@ -79,6 +88,7 @@ describe('the README', () => {
     async (_, example) => {
       const { output } = await runScript(example.script, folder, {
         AGENT_AUTHZ_LISTEN_GRPC: server.address,
+        AGENT_AUTHZ_LISTEN_ADMIN: `127.0.0.1:${adminPort(server)}`,
       });
       expect(output.trimEnd()).toMatch(outputPattern(example.output!));
     },

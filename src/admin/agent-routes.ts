@@ -54,15 +54,14 @@ export const getAgent: AdminHandler = async (deps, request) => {
 /** `POST /v1/agents/{id}/release`: lifts a quarantine; the next check is evaluated afresh. */
 export const releaseAgent = mutation(
   'release',
-  async (deps: AdminDeps, request: AdminRequest) => {
-    const id = stateIdOf(request);
+  (request) => ({ id: stateIdOf(request) }),
+  async (deps: AdminDeps, id: string) => {
     const released = await deps.store.history.release(id);
     const reply = released
       ? json(200, { id, quarantined: false })
       : problem(409, 'Not quarantined', 'This agent is not quarantined; nothing was changed.');
-    return { target: id, changed: released, reply };
+    return { changed: released, reply };
   },
-  stateIdOf,
 );
 
 /** History is kept under the canonical id, so a did:jwk finds its did:key record. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { revoke, unrevoke } from '../policy/revocation-ids.js';
 import type { AdminHandler } from './admin-deps.js';
 import { BodyError, json, problem, readJsonBody } from './admin-reply.js';
-import { mutation } from './mutation.js';
+import { type MutationTarget, mutation } from './mutation.js';
 
 const revocationBody = z.strictObject({
   id: z.string().min(1).max(4096).describe('an agent id, key id or token id (jti)'),
@@ -15,31 +15,33 @@ export const listRevocations: AdminHandler = async (deps) =>
 /** `POST /v1/revocations` `{"id": "…"}`: the next check presenting that id is denied. */
 export const createRevocation = mutation(
   'revoke',
-  async (deps, { request }) => {
-    let id: string;
+  async ({ request }): Promise<MutationTarget> => {
     try {
-      id = revocationBody.parse(await readJsonBody(request)).id;
+      return { id: revocationBody.parse(await readJsonBody(request)).id };
     } catch (error) {
       const detail =
         error instanceof BodyError ? error.message : 'Expected {"id": "<agent, key or token id>"}.';
-      return { target: '', changed: false, reply: problem(400, 'Invalid revocation', detail) };
+      return {
+        unnamed: '(no id: invalid body)',
+        reply: problem(400, 'Invalid revocation', detail),
+      };
     }
-    await revoke(deps.store.revocations, id);
-    return { target: id, changed: true, reply: json(201, { id, revoked: true }) };
   },
-  () => '',
+  async (deps, id) => {
+    await revoke(deps.store.revocations, id);
+    return { changed: true, reply: json(201, { id, revoked: true }) };
+  },
 );
 
 /** `DELETE /v1/revocations/{id}`: lifts a revocation made through the API. */
 export const deleteRevocation = mutation(
   'unrevoke',
-  async (deps, { params }) => {
-    const id = params[0]!;
+  ({ params }) => ({ id: params[0]! }),
+  async (deps, id) => {
     const removed = await unrevoke(deps.store.revocations, id);
     const reply = removed
       ? { status: 204 }
       : problem(404, 'Not revoked', 'Nothing was revoked under this id through the API.');
-    return { target: id, changed: removed, reply };
+    return { changed: removed, reply };
   },
-  ({ params }) => params[0]!,
 );

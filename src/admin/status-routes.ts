@@ -1,3 +1,4 @@
+import type { PolicyRejection } from '../app/open-policy.js';
 import type { AdminHandler } from './admin-deps.js';
 import { json } from './admin-reply.js';
 
@@ -25,10 +26,14 @@ export const metrics: AdminHandler = async (deps) => ({
   text: { contentType: deps.registry.contentType, content: await deps.registry.metrics() },
 });
 
-/** The policy in force: generation, hash, where and when it was loaded, the last rejection. */
+/**
+ * The policy in force — generation, hash, where and when it was loaded — and the reload state:
+ * `lastError` while the file as it is now was refused (cleared by a later good reload),
+ * `lastRejected` the most recent refusal, kept for history.
+ */
 export const policy: AdminHandler = async (deps) => {
   const current = deps.policy.current();
-  const { lastError } = deps.policyStatus;
+  const { lastError, lastRejected } = deps.policyStatus;
   return json(200, {
     version: 1 + deps.policy.reloads.applied,
     sha256: current.source.sha256,
@@ -38,12 +43,16 @@ export const policy: AdminHandler = async (deps) => {
       current.source.file === null ? null : new Date(current.source.loadedAtMs).toISOString(),
     mode: current.mode,
     reloads: { ...deps.policy.reloads },
-    lastError:
-      lastError === undefined
-        ? null
-        : { message: lastError.message, at: new Date(lastError.atMs).toISOString() },
+    lastError: rejection(lastError),
+    lastRejected: rejection(lastRejected),
   });
 };
+
+function rejection(value: PolicyRejection | undefined): { message: string; at: string } | null {
+  return value === undefined
+    ? null
+    : { message: value.message, at: new Date(value.atMs).toISOString() };
+}
 
 function policyLoaded(deps: Parameters<AdminHandler>[0]): boolean {
   try {

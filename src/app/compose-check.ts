@@ -9,7 +9,6 @@ import type { CheckEngine } from '../transport/grpc/authorization-service.js';
 import { createEngine } from './create-engine.js';
 import { createStore } from './create-store.js';
 import { instrumentStore } from './instrument-store.js';
-import { logReplayCapacity } from './log-replay-capacity.js';
 import { openPolicy, type PolicyStatus } from './open-policy.js';
 import type { AppOptions } from './start-app.js';
 import { startTelemetry, type Telemetry } from './start-telemetry.js';
@@ -38,7 +37,6 @@ export async function composeCheck(
 ): Promise<ComposedCheck> {
   const { logger, clock } = options;
   const rawStore = await createStore(config, logger);
-  logReplayCapacity(config, logger);
   const policy = openPolicy(config, logger);
   const network = createNetworkResolvers(config.resolver, {
     clock,

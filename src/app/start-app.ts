@@ -13,6 +13,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { startGrpcTransport } from '../transport/grpc/grpc-server.js';
 import { composeCheck } from './compose-check.js';
 import { grpcBounds } from './grpc-bounds.js';
+import { logReplayCapacity } from './log-replay-capacity.js';
 import { startAdmin } from './start-admin.js';
 import { startHttpListener } from './start-http-transport.js';
 
@@ -95,6 +96,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     },
     'agent-authz listening',
   );
+  // Said once every listener is bound, so a start that fails prints only its one-line error.
+  logPolicyInForce(policy.source, logger);
+  logReplayCapacity(config, logger);
   return {
     grpcPort: grpc.port,
     adminPort: admin.port,
@@ -116,4 +120,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       logger.info('stopped');
     },
   };
+}
+
+function logPolicyInForce(source: PolicySource, logger: Logger): void {
+  const { file, sha256 } = source.current().source;
+  if (file === null) {
+    logger.info('no policy file: the embedded default policy applies (docs/policy.md)');
+    return;
+  }
+  logger.info({ file, sha256 }, 'policy loaded; SIGHUP or a change to the file reloads it');
 }

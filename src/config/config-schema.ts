@@ -434,7 +434,9 @@ function telemetrySchema() {
         .string()
         .min(1)
         .prefault('stdout')
-        .describe('where decision and audit lines go: stdout, off, or a file path (appended)'),
+        .describe(
+          'where decision and audit lines go: stdout, stderr, off, or a file path (appended)',
+        ),
       sampleAllowed: z
         .number()
         .min(0)

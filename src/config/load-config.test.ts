@@ -206,7 +206,9 @@ describe('a file that cannot be read as YAML', () => {
 
   it('is reported with the path when the file does not exist', () => {
     const file = join(directory, 'missing.yaml');
-    expect(loadError({ file }).message).toBe(`cannot read config file ${file}: ENOENT`);
+    expect(loadError({ file }).message).toBe(
+      `cannot read config file ${file}: no such file (ENOENT)`,
+    );
   });
 });
 
@@ -471,7 +473,7 @@ describe('an error message', () => {
   it('says only that an unparsable duration is not a duration', () => {
     const { message } = loadError({ env: { AGENT_AUTHZ_SHUTDOWN_TIMEOUT: 'soon' } });
     expect(message).toBe(
-      'invalid configuration\n  environment variable AGENT_AUTHZ_SHUTDOWN_TIMEOUT: shutdown.timeout: ' +
+      'invalid configuration: environment variable AGENT_AUTHZ_SHUTDOWN_TIMEOUT: shutdown.timeout: ' +
         'expected a duration such as 300ms, 30s, 5m or 1h',
     );
   });

@@ -46,7 +46,7 @@ export function loadConfig(sources: ConfigSources): Config {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
-      describeIssues('invalid configuration', parsed.error.issues, origins, file),
+      describeIssues('invalid configuration', parsed.error.issues, origins, file, configSchema),
     );
   }
   return deepFreeze(parsed.data);
@@ -57,7 +57,7 @@ function coerceLabelled(leaf: ConfigLeaf, text: string, origin: string): unknown
     return coerceLeafText(leaf, text);
   } catch (error) {
     const where = `${origin}: ${leaf.path.join('.')}`;
-    throw new ConfigError(`invalid configuration\n  ${where}: ${(error as Error).message}`);
+    throw new ConfigError(`invalid configuration: ${where}: ${(error as Error).message}`);
   }
 }
 

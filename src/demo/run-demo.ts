@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { HelpRequested, UsageError } from '../command-line/cli-errors.js';
+import { parseCommandArgs, usageError } from '../command-line/parse-command-args.js';
 import { askOverGrpc } from './ask-over-grpc.js';
 import { askOverHttp } from './ask-over-http.js';
 import { demoIssuerFlags, demoPolicy, generateDemoIdentities } from './demo-identities.js';
@@ -15,17 +16,59 @@ import { startDemoFront, startEchoUpstream } from './start-demo-front.js';
 
 const BIN = fileURLToPath(new URL('../../bin/agent-authz.js', import.meta.url));
 
+const DEMO = {
+  command: 'demo',
+  usage: `usage: npm run demo [-- --transport http|grpc]
+
+Starts the real server (a child process on loopback ports the OS picks), an echo upstream and
+an Envoy-like front, runs the demo agent's scenarios (a good agent signed and with a DPoP-bound
+token, a replayed request, a stolen token, a revoked agent, a zone violation, an unsigned
+request), prints what each got against what was expected, and stops everything.
+Exit status: 0 when every scenario ended as expected, 1 when one did not, 2 for a bad option.
+  --transport T   how the front asks agent-authz: http (default, as Envoy's http_service) or
+                  grpc (as Envoy's grpc_service)
+  -h, --help      show this help
+`,
+  options: { transport: { type: 'string', default: 'http' } },
+} as const;
+
+/** The demo's options; `--help` prints the usage and a bad option is one line and exit 2. */
+function demoOptions(args: string[]): { transport: 'http' | 'grpc' } | number {
+  try {
+    const { transport } = parseCommandArgs(DEMO, args).values;
+    if (transport !== 'http' && transport !== 'grpc') {
+      throw usageError(DEMO, '--transport must be http or grpc');
+    }
+    return { transport };
+  } catch (error) {
+    if (error instanceof HelpRequested) return print(process.stdout, error.usage, 0);
+    if (!(error instanceof UsageError)) throw error;
+    return print(
+      process.stderr,
+      `npm run demo: ${error.message} (see npm run demo -- --help)\n`,
+      2,
+    );
+  }
+}
+
+function print(stream: NodeJS.WriteStream, text: string, code: number): number {
+  stream.write(text);
+  return code;
+}
+
 /**
  * `npm run demo`: the compose demo's scenarios without Docker. Starts the real server (a child
  * process, loopback ports chosen by the OS), an echo upstream and an Envoy-like front calling
- * the HTTP transport (`--transport grpc`: the gRPC one), runs the scenarios, prints the table, stops everything. Exit 1 when any
- * scenario did not go as expected.
+ * the HTTP transport (`--transport grpc`: the gRPC one), runs the scenarios, prints the table,
+ * stops everything. Exit 1 when any scenario did not go as expected.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { transport: { type: 'string', default: 'http' } } });
-  const transport = values.transport;
-  if (transport !== 'http' && transport !== 'grpc')
-    throw new Error('--transport must be http or grpc');
+  const options = demoOptions(process.argv.slice(2));
+  if (typeof options === 'number') {
+    process.exitCode = options;
+    return;
+  }
+  const { transport } = options;
   const dir = mkdtempSync(join(tmpdir(), 'agent-authz-demo-'));
   const ids = generateDemoIdentities();
   writeFileSync(join(dir, 'policy.yaml'), demoPolicy(ids));

@@ -11,6 +11,8 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { knownFields } from './known-fields.js';
+import { nearestName } from './nearest-name.js';
 
 /**
  * A YAML file kept with its document and line index, so validation errors can name the line
@@ -52,11 +54,32 @@ export function readYamlFile(
   return parseYamlFile(name, text, kind, env, options);
 }
 
-/** The error for a file that cannot be read, naming the errno code only. */
-export function unreadable(name: string, kind: string, error: unknown): ConfigError {
-  return new ConfigError(
-    `cannot read ${kind} ${name}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-  );
+/** Errno codes of a file that cannot be read, in the words an operator reads. */
+const UNREADABLE: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** A config or policy file that cannot be read at all (as opposed to one that is invalid). */
+export class UnreadableFileError extends ConfigError {
+  readonly kind: string;
+  constructor(message: string, kind: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/**
+ * The error for a file that cannot be read: `cannot read policy file p.yaml: no such file
+ * (ENOENT)`, with the errno code only (never the text of a file read so far).
+ */
+export function unreadable(name: string, kind: string, error: unknown): UnreadableFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words = code === undefined ? undefined : UNREADABLE[code];
+  const why = words === undefined ? (code ?? String(error)) : `${words} (${code})`;
+  return new UnreadableFileError(`cannot read ${kind} ${name}: ${why}`, kind);
 }
 
 export function parseYamlFile(
@@ -113,29 +136,37 @@ function interpolate(file: Omit<YamlFile, 'value'>, env: Env): void {
 
 /**
  * One line per zod issue: where the value came from (file:line:col, or an entry of `origins`
- * such as an environment variable), the field, and the message.
+ * such as an environment variable), the field, and the message; an unknown field names the
+ * known one of `schema` it most likely meant. A single issue makes a single line
+ * (`invalid policy: policy.yaml:3:5: zones.0.hots: unknown field; did you mean hosts?`),
+ * several make a title line and one indented line each.
  */
 export function describeIssues(
   title: string,
   issues: readonly z.core.$ZodIssue[],
   origins: ReadonlyMap<string, string>,
   file: YamlFile | undefined,
+  schema?: z.ZodType,
 ): string {
   const originOf = (path: readonly PropertyKey[]): string =>
     origins.get(path.join('.')) ?? (file && filePosition(file, path)) ?? 'default';
   const lines = issues.flatMap((issue) => {
     // One line per unknown key, pointing at the key itself rather than at its mapping.
     if (issue.code === 'unrecognized_keys') {
+      const known = schema === undefined ? [] : knownFields(schema, issue.path);
       return issue.keys.map((key) => {
         const path = [...issue.path, key];
-        return `${(file && keyPosition(file, path)) ?? originOf(issue.path)}: ${path.join('.')}: unknown field`;
+        const meant = nearestName(key, known);
+        const hint =
+          meant === undefined ? '' : `; did you mean ${[...issue.path, meant].join('.')}?`;
+        return `${(file && keyPosition(file, path)) ?? originOf(issue.path)}: ${path.join('.')}: unknown field${hint}`;
       });
     }
     const params = issue.code === 'custom' ? issue.params : undefined;
     if (Array.isArray(params?.related)) return [describeComparison(issue, params, originOf)];
     return [`${originOf(issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`];
   });
-  return `${title}\n  ${lines.join('\n  ')}`;
+  return lines.length === 1 ? `${title}: ${lines[0]}` : `${title}\n  ${lines.join('\n  ')}`;
 }
 
 /**

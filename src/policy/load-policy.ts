@@ -27,7 +27,9 @@ export function parsePolicy(text: string, name = 'policy.yaml', nowMs = Date.now
 function compileFile(file: YamlFile, nowMs: number): Policy {
   const parsed = policySchema.safeParse(file.value);
   if (!parsed.success) {
-    throw new ConfigError(describeIssues('invalid policy', parsed.error.issues, new Map(), file));
+    throw new ConfigError(
+      describeIssues('invalid policy', parsed.error.issues, new Map(), file, policySchema),
+    );
   }
   return compilePolicy(parsed.data, { file: file.name, text: file.text, loadedAtMs: nowMs });
 }

@@ -26,7 +26,10 @@ export interface DecisionLog {
 }
 
 export interface DecisionLogOptions {
-  /** `stdout`, `off`, or a file path (appended to, created with its directory). */
+  /**
+   * `stdout` (beside the operational log), `stderr` (a stream of their own with no file),
+   * `off`, or a file path (appended to, created with its directory).
+   */
   readonly destination: string;
   /** Share of allowed checks written, 0..1. */
   readonly sampleAllowed: number;
@@ -102,11 +105,13 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   };
 }
 
+const STANDARD_STREAMS: Readonly<Record<string, number>> = { stdout: 1, stderr: 2 };
+
 /** Built here rather than by `pino.destination`, whose exit hook throws if the sink never opened. */
 function openStream(options: DecisionLogOptions): SonicBoom {
-  const toStdout = options.destination === 'stdout';
+  const fd = STANDARD_STREAMS[options.destination];
   const stream = new SonicBoom({
-    ...(toStdout ? { fd: 1 } : { dest: options.destination, mkdir: true }),
+    ...(fd === undefined ? { dest: options.destination, mkdir: true } : { fd }),
     sync: false,
     // Handed bytes: in its text mode sonic-boom measures each write's UTF-8 length twice more
     // and encodes it again after the write (to slice off what was written), per batch.

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentKey, generateAgentKey } from '../../src/agent/index.js';
 import { fingerprint } from '../../src/telemetry/redact.js';
 import { admin } from '../support/admin-client.js';
+import { auditLines as readAuditLines } from '../support/audit-lines.js';
 import { problem, type UpstreamCheckResponse } from '../support/envoy-client.js';
 import { usePolicyApp } from '../support/policy-app.js';
 import { signedCheck } from '../support/signed-check.js';
@@ -43,13 +44,7 @@ function send(key: AgentKey, principal = BILLING_API): Promise<UpstreamCheckResp
 const outcome = (response: UpstreamCheckResponse) =>
   response.ok_response ? 'allowed' : problem(response).reason;
 
-const auditLines = () =>
-  existsSync(logFile)
-    ? readFileSync(logFile, 'utf8')
-        .split('\n')
-        .filter((line) => line.includes('"audit"'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-    : [];
+const auditLines = () => readAuditLines(logFile);
 
 describe('the admin probes', () => {
   it('say healthy, and ready once the policy, the store and the listeners are', async () => {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readKeyFile } from '../../src/agent/cli/read-key-file.js';
+import { readKeyFile } from '../../src/agent/commands/read-key-file.js';
 import { agentKeyFromJwk } from '../../src/agent/generate-agent-key.js';
 import { runAgentAuthz } from '../support/cli-process.js';
 
@@ -21,7 +21,7 @@ describe('agent-authz keygen --out', () => {
     await chmod(file, 0o644);
     const { code, stderr } = await runAgentAuthz(['keygen', '--out', file]);
     expect(code).toBe(2);
-    expect(stderr).toContain(`${file} already exists; use --force to replace it`);
+    expect(stderr).toContain(`${file}: it already exists; add --force to replace it`);
     expect(await readFile(file, 'utf8')).toBe('not a key\n');
     expect(await modeOf(file)).toBe(0o644);
   });

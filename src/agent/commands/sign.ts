@@ -1,7 +1,9 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { forwardedUrl } from '../forwarded-url.js';
 import { signRequest } from '../sign-request.js';
 import {
+  checkCoveredHeaders,
   SIGNING_OPTIONS,
   SIGNING_USAGE,
   type SigningChoices,
@@ -83,13 +85,17 @@ export function requestFromArgs(
     method: values.method.toUpperCase(),
     url,
     given: new URL(text),
-    headers: Object.fromEntries((values.header ?? []).map(splitHeader)),
+    headers: Object.fromEntries((values.header ?? []).map((line) => splitHeader(spec, line))),
     body: values.data,
   };
 }
 
-/** The signature headers for `request`, signed with the key file's did:key (or did:jwk). */
+/**
+ * The signature headers for `request`, signed with the key file's did:key (or did:jwk); a
+ * covered header the request lacks is a usage error of `spec`'s command.
+ */
 export function signatureHeaders(
+  spec: { command: string },
   request: RequestParts,
   key: {
     file: string;
@@ -99,6 +105,11 @@ export function signatureHeaders(
     choices?: SigningChoices;
   },
 ): Record<string, string> {
+  checkCoveredHeaders(spec, key.cover, {
+    headers: Object.keys(request.headers),
+    body: request.body !== undefined,
+    webBotAuth: key.choices?.webBotAuth !== undefined,
+  });
   return signRequest({
     ...key.choices,
     method: request.method,
@@ -122,7 +133,7 @@ export function signedRequestFromArgs(args: string[]) {
   const request = requestFromArgs(SIGN, values, positionals);
   const choices = signingChoicesFromArgs(SIGN, values);
   if (values.key === undefined) throw usageError(SIGN, '--key FILE is required');
-  const signature = signatureHeaders(request, {
+  const signature = signatureHeaders(SIGN, request, {
     file: values.key,
     didJwk: values['did-jwk'],
     thumbprintKeyid: values['thumbprint-keyid'],
@@ -133,19 +144,18 @@ export function signedRequestFromArgs(args: string[]) {
 }
 
 /** `agent-authz sign`: prints the headers to add to the request, one `Name: value` per line. */
-export function sign(args: string[]): void {
+export function sign(args: string[], io: CliIo): void {
   const { signature, url, given } = signedRequestFromArgs(args);
   if (url.href !== given.href) {
-    process.stderr.write(
+    io.stderr.write(
       `agent-authz sign: signed ${url.href}, the URL Envoy forwards; send the request there\n`,
     );
   }
-  for (const [name, value] of Object.entries(signature))
-    process.stdout.write(`${name}: ${value}\n`);
+  for (const [name, value] of Object.entries(signature)) io.stdout.write(`${name}: ${value}\n`);
 }
 
-function splitHeader(line: string): [string, string] {
+function splitHeader(spec: { command: string }, line: string): [string, string] {
   const colon = line.indexOf(':');
-  if (colon <= 0) throw new Error(`header "${line}" is not "Name: value"`);
+  if (colon <= 0) throw usageError(spec, `header "${line}" is not "Name: value"`);
   return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
 }

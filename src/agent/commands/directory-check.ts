@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { configFlagOptions } from '../../config/config-sources.js';
 import { loadConfig } from '../../config/load-config.js';
 import { systemClock } from '../../lib/clock.js';
@@ -31,7 +32,7 @@ Exit status: 0 when there is no error and no warning, 1 when there is, 2 for a b
 } as const;
 
 /** `agent-authz directory check URL`: a directory's problems, as the server would meet them. */
-export async function directoryCheck(args: string[]): Promise<number> {
+export async function directoryCheck(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(CHECK, args);
   const { json, config: file, ...fields } = values as Record<string, string | boolean | undefined>;
   const [target, ...extra] = positionals;
@@ -44,8 +45,8 @@ export async function directoryCheck(args: string[]): Promise<number> {
     );
   }
   const config = loadConfig({
-    file: (file as string | undefined) ?? process.env.AGENT_AUTHZ_CONFIG,
-    env: process.env,
+    file: (file as string | undefined) ?? io.env.AGENT_AUTHZ_CONFIG,
+    env: io.env,
     flags: Object.entries(fields).map(([name, value]) => `--${name}=${value}`),
   });
   const { caFile } = config.resolver;
@@ -55,7 +56,7 @@ export async function directoryCheck(args: string[]): Promise<number> {
     clock: systemClock,
     clockSkewMs: config.signatures.clockSkew,
   });
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
+  io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
   return report.clean ? 0 : 1;
 }
 

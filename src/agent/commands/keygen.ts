@@ -1,4 +1,6 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { fileFailed } from '../../command-line/file-failed.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { type AgentKey, generateAgentKey } from '../generate-agent-key.js';
 import { writePrivateFile } from './write-private-file.js';
 
@@ -25,7 +27,7 @@ Without --out the private JWK is printed too.
  * `agent-authz keygen`: a new agent key as JSON. The key file and the SDK's AgentKey use the
  * same field names (`didKey`, `keyId`, `didJwk`, `didJwkKeyId`, `publicJwk`, `privateJwk`).
  */
-export function keygen(args: string[]): void {
+export function keygen(args: string[], io: CliIo): void {
   const { values } = parseCommandArgs(KEYGEN, args);
   if (values.type !== 'ed25519' && values.type !== 'p256') {
     throw usageError(KEYGEN, '--type must be ed25519 or p256');
@@ -36,9 +38,22 @@ export function keygen(args: string[]): void {
   });
   const publicFacts = { type, didKey, keyId, didJwk, didJwkKeyId, publicJwk };
   const key: AgentKey = { ...publicFacts, privateJwk };
-  if (values.out !== undefined) {
-    writePrivateFile(values.out, `${JSON.stringify(key, null, 2)}\n`, values.force);
-  }
+  if (values.out !== undefined) writeKeyFile(values.out, key, values.force);
   const shown = values.out === undefined ? key : publicFacts;
-  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+}
+
+function writeKeyFile(path: string, key: AgentKey, force: boolean): void {
+  try {
+    writePrivateFile(path, `${JSON.stringify(key, null, 2)}\n`, force);
+  } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    throw fileFailed(
+      'write',
+      'key file',
+      path,
+      error,
+      exists ? 'add --force to replace it' : undefined,
+    );
+  }
 }

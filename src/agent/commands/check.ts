@@ -1,4 +1,5 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import type { CheckRequestMessage } from '../../transport/grpc/check-messages.js';
 import { askAuthzServer } from './ask-authz-server.js';
 import {
@@ -38,7 +39,7 @@ ${REQUEST_USAGE}`,
 } as const;
 
 /** `agent-authz check`: for trying the service without Envoy, from a script or by hand. */
-export async function check(args: string[]): Promise<number> {
+export async function check(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(CHECK, args);
   const request = requestFromArgs(CHECK, values, positionals);
   const times = Number(values.repeat);
@@ -51,16 +52,16 @@ export async function check(args: string[]): Promise<number> {
   const signature =
     values.key === undefined
       ? {}
-      : signatureHeaders(request, {
+      : signatureHeaders(CHECK, request, {
           file: values.key,
           didJwk: values['did-jwk'],
           thumbprintKeyid: values['thumbprint-keyid'],
           cover: values.cover ?? [],
           choices: signingChoicesFromArgs(CHECK, values),
         });
-  const server = values.server ?? defaultServer(process.env.AGENT_AUTHZ_LISTEN_GRPC);
+  const server = values.server ?? defaultServer(io.env.AGENT_AUTHZ_LISTEN_GRPC);
   const answers = await askAuthzServer(server, checkRequest(request, signature), times);
-  for (const answer of answers) process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+  for (const answer of answers) io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   return answers.every((answer) => answer.decision === 'allow')
     ? CHECK_EXIT.allow
     : CHECK_EXIT.deny;

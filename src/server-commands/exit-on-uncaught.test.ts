@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 /** Runs `body` in a fresh process that has the policy installed; resolves to its exit and log. */
 function runWithPolicy(body: string): Promise<{ code: number | null; lines: string[] }> {
   const script = `
-    import { exitOnUncaught } from './dist/cli/exit-on-uncaught.js';
+    import { exitOnUncaught } from './dist/server-commands/exit-on-uncaught.js';
     import { createLogger } from './dist/telemetry/logger.js';
     exitOnUncaught(createLogger('info'));
     ${body}

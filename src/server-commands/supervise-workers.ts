@@ -17,6 +17,7 @@ const MAX_RESTART_DELAY_MS = 5000;
  * replaced, with growing delays while it keeps crashing. SIGTERM/SIGINT is passed to every
  * worker, which drains as a single server does; the supervisor exits when all have, 0 if all
  * exited cleanly, and kills those still running after `shutdown.timeout` plus five seconds.
+ * SIGHUP is passed to every worker too: each reads the policy file again.
  */
 export function superviseWorkers(config: Config, logger: Logger): void {
   const recentCrashes: number[] = [];
@@ -61,6 +62,13 @@ export function superviseWorkers(config: Config, logger: Logger): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    logger.info(
+      { signal: 'SIGHUP' },
+      'SIGHUP: passed to every worker, each reads the policy again',
+    );
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
   logger.info({ workers: config.workers }, 'supervisor starting workers');
   for (let i = 0; i < config.workers; i++) start();
 }

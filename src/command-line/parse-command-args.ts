@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { nearestName } from '../lib/nearest-name.js';
+import { HelpRequested, UsageError } from './cli-errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,26 +18,6 @@ export interface CommandSpec<O extends Options> {
   readonly options: O;
   /** Whether the command takes operands (a URL, a file). */
   readonly positionals?: boolean;
-}
-
-/** A bad command line: main prints `agent-authz <command>: <message>` and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly command: string;
-  constructor(command: string, message: string) {
-    super(message);
-    this.command = command;
-  }
-}
-
-/** `--help` / `-h` was given: main prints `usage` on stdout and exits 0. */
-export class HelpRequested extends Error {
-  override readonly name = 'HelpRequested';
-  readonly usage: string;
-  constructor(usage: string) {
-    super('help requested');
-    this.usage = usage;
-  }
 }
 
 /**
@@ -56,7 +38,7 @@ export function parseCommandArgs<O extends Options>(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(spec.command, describeParseError(error));
+    throw new UsageError(spec.command, describeParseError(error, spec.options));
   }
 }
 
@@ -65,43 +47,29 @@ export function usageError(spec: { readonly command: string }, message: string):
   return new UsageError(spec.command, message);
 }
 
-/**
- * Runs the subcommand `args[0]` names (`token mint`, `policy check`): `--help` or nothing prints
- * or reports the group's usage; an unknown name is a UsageError naming the group.
- */
-export function runSubcommand<R>(
-  group: { readonly command: string; readonly usage: string },
-  subcommands: Readonly<Record<string, (args: string[]) => R>>,
-  args: readonly string[],
-): R {
-  const [name, ...rest] = args;
-  if (name === '--help' || name === '-h') throw new HelpRequested(group.usage);
-  const run = name === undefined ? undefined : subcommands[name];
-  if (run === undefined) {
-    const known = Object.keys(subcommands).join(', ');
-    throw new UsageError(
-      group.command,
-      name === undefined
-        ? `a subcommand is required (${known})`
-        : `unknown subcommand "${name}" (${known})`,
-    );
-  }
-  return run(rest);
-}
-
 export function wantsHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
-/** node's messages, minus its advice about `--` that does not apply to a CLI user. */
-function describeParseError(error: unknown): string {
+/**
+ * node's messages, minus its advice about `--` that does not apply to a CLI user; an unknown
+ * option names the known one it most likely meant.
+ */
+function describeParseError(error: unknown, options: Options): string {
   const { code, message } = error as { code?: string; message: string };
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
   const option = /--[^\s',]+/.exec(quoted)?.[0] ?? quoted;
   switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option}`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const meant = option.startsWith('--')
+        ? nearestName(
+            option,
+            Object.keys(options).map((name) => `--${name}`),
+          )
+        : undefined;
+      return `unknown option ${option}${meant === undefined ? '' : `; did you mean ${meant}?`}`;
+    }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${quoted}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':

@@ -1,11 +1,9 @@
+import { CommandFailed } from '../command-line/cli-errors.js';
+import type { CliIo } from '../command-line/cli-io.js';
+import { parseCommandArgs, usageError } from '../command-line/parse-command-args.js';
+import { UnreadableFileError } from '../lib/yaml-file.js';
 import { loadPolicyFile } from '../policy/load-policy.js';
 import type { Policy, Zone } from '../policy/policy.js';
-import { parseCommandArgs, runSubcommand, usageError } from './parse-command-args.js';
-
-const POLICY_USAGE = `usage: agent-authz policy check FILE
-
-  policy check FILE   validate a policy file and print what it means (exit 2 if invalid)
-`;
 
 const POLICY_CHECK = {
   command: 'policy check',
@@ -19,17 +17,24 @@ entries. An invalid file is reported with the field and its line, and the exit s
   positionals: true,
 } as const;
 
-/** `agent-authz policy <subcommand>`: only `check` today. */
-export function policyCommand(args: string[]): void {
-  runSubcommand({ command: 'policy', usage: POLICY_USAGE }, { check: policyCheck }, args);
-}
-
 /** `agent-authz policy check FILE`: validates a policy file and prints what it means. */
-function policyCheck(args: string[]): void {
+export function policyCheck(args: string[], io: CliIo): void {
   const { positionals } = parseCommandArgs(POLICY_CHECK, args);
   const [file, ...extra] = positionals;
   if (file === undefined || extra.length > 0) throw usageError(POLICY_CHECK, 'give one FILE');
-  process.stdout.write(describePolicy(loadPolicyFile(file)));
+  io.stdout.write(describePolicy(readPolicy(file)));
+}
+
+function readPolicy(file: string): Policy {
+  try {
+    return loadPolicyFile(file);
+  } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    throw new CommandFailed(error.message, {
+      hint: 'give the path of a policy file',
+      cause: error,
+    });
+  }
 }
 
 export function describePolicy(policy: Policy): string {
@@ -47,7 +52,7 @@ export function describePolicy(policy: Policy): string {
         `${rule.bindWorkload ? `; pinned on first use, on drift ${rule.onDrift}` : ''}` +
         `${rule.rateLimit ? `; ${rule.rateLimit.limit} per ${rule.rateLimit.windowMs / 1000}s` : ''}` +
         `${rule.owner ? `; owner ${rule.owner}` : ''}` +
-        `${rule.expiresAtMs ? `; expires ${new Date(rule.expiresAtMs).toISOString()}` : ''}`,
+        `${rule.expiresAtMs ? `; ${describeExpiry(rule.expiresAtMs)}` : ''}`,
     ),
     `revoked: ${policy.revoked.size}`,
   ];
@@ -61,4 +66,18 @@ function describeZone(zone: Zone): string {
     `${zone.signedHeaders.length ? `, signed headers ${zone.signedHeaders.join(', ')}` : ''}` +
     `${zone.scopes.length ? `, scopes ${zone.scopes.join(' ')}` : ''}`
   );
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When an entry stops admitting. `expires: 2027-06-30` means through that day (UTC): it is
+ * compiled to the next midnight, which is printed as the day it closes, not as a timestamp on
+ * the following day that reads like an off-by-one.
+ */
+export function describeExpiry(expiresAtMs: number): string {
+  const at = new Date(expiresAtMs).toISOString();
+  if (expiresAtMs % DAY_MS !== 0) return `admitted until ${at}`;
+  const lastDay = new Date(expiresAtMs - DAY_MS).toISOString().slice(0, 10);
+  return `admitted through ${lastDay} (UTC), refused from ${at}`;
 }

@@ -4,8 +4,10 @@ import {
   status as grpcStatus,
   loadPackageDefinition,
   Metadata,
+  type ServiceError,
 } from '@grpc/grpc-js';
 import type { EnumTypeDefinition } from '@grpc/proto-loader';
+import { CommandFailed } from '../../command-line/cli-errors.js';
 import type {
   CheckRequestMessage,
   CheckResponseMessage,
@@ -32,7 +34,8 @@ export type CheckSummary =
 
 /**
  * Sends `request` to the Authorization service at `server` `times` times over one connection,
- * one call after the other, exactly as Envoy would, and summarises each answer.
+ * one call after the other, exactly as Envoy would, and summarises each answer. A call that
+ * gets no answer is a CommandFailed saying why, in the user's terms.
  */
 export async function askAuthzServer(
   server: string,
@@ -53,7 +56,10 @@ export async function askAuthzServer(
   try {
     const summaries: CheckSummary[] = [];
     for (let i = 0; i < times; i++) {
-      summaries.push(summarise(await callCheck(client, request), httpStatus));
+      const response = await callCheck(client, request).catch((error: ServiceError) => {
+        throw checkFailed(server, error);
+      });
+      summaries.push(summarise(response, httpStatus));
     }
     return summaries;
   } finally {
@@ -94,4 +100,36 @@ function summarise(response: CheckResponseMessage, httpStatus: Map<string, numbe
     grpcStatus: grpcStatus[response.status.code] ?? String(response.status.code),
     body: JSON.parse(response.denied_response?.body || '{}'),
   };
+}
+
+const USE_SERVER = 'use --server HOST:PORT (or AGENT_AUTHZ_LISTEN_GRPC)';
+
+/** Why a Check call got no answer, from grpc-js's status and details, and what to try. */
+function checkFailed(server: string, error: ServiceError): CommandFailed {
+  const details = error.details ?? error.message;
+  const running = `is agent-authz serve running on ${server}? ${USE_SERVER}`;
+  const failed = (message: string, hint: string) =>
+    new CommandFailed(message, { hint, cause: error });
+  if (details.includes('Name resolution failed')) {
+    return failed(`cannot resolve the host of ${server}`, `check the name, or ${USE_SERVER}`);
+  }
+  if (details.includes('Protocol error')) {
+    return failed(
+      `${server} does not answer gRPC (is it the HTTP or the admin port?)`,
+      'give the gRPC port (listen.grpc, 9191 by default) with --server HOST:PORT',
+    );
+  }
+  if (error.code === grpcStatus.DEADLINE_EXCEEDED) {
+    return failed(`${server} did not answer within ${DEADLINE_MS / 1000} s`, running);
+  }
+  if (error.code === grpcStatus.UNIMPLEMENTED) {
+    return failed(`${server} answers gRPC but is not an ext_authz server`, running);
+  }
+  if (error.code === grpcStatus.UNAVAILABLE) {
+    const errno = /\b(E[A-Z]{4,})\b/.exec(details)?.[1];
+    const why = errno === 'ECONNREFUSED' ? 'connection refused' : (errno ?? 'unavailable');
+    return failed(`cannot connect to ${server} (${why})`, running);
+  }
+  const name = grpcStatus[error.code] ?? String(error.code);
+  return failed(`the check at ${server} failed: ${name} ${details.split('\n')[0]}`, running);
 }

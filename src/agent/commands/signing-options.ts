@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { usageError } from '../../cli/parse-command-args.js';
+import { usageError } from '../../command-line/parse-command-args.js';
 import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import {
   SIGNATURE_AGENT_TYPES,
@@ -140,4 +140,25 @@ export function signingKeyFromArgs(
     privateJwk: key.privateJwk,
     keyId: jwkThumbprint(publicJwk as Record<string, unknown>)!,
   };
+}
+
+/**
+ * A `--cover` header the request does not carry, and signing does not add (`content-digest`
+ * with a body, `signature-agent` for Web Bot Auth), is a usage error naming it.
+ */
+export function checkCoveredHeaders(
+  spec: { command: string },
+  cover: readonly string[],
+  request: { headers: Iterable<string>; body: boolean; webBotAuth: boolean },
+): void {
+  const present = new Set([...request.headers].map((name) => name.toLowerCase()));
+  if (request.body) present.add('content-digest');
+  if (request.webBotAuth) present.add('signature-agent');
+  const missing = cover.find((name) => !present.has(name.toLowerCase()));
+  if (missing !== undefined) {
+    throw usageError(
+      spec,
+      `--cover ${missing}: the request has no ${missing} header; add it with -H "${missing}: VALUE"`,
+    );
+  }
 }

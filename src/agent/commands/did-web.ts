@@ -1,4 +1,5 @@
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { didWebUrl } from '../../keys/did-web-url.js';
 import { didWebDocument } from '../did-web-document.js';
 import { readKeyFile } from './read-key-file.js';
@@ -26,7 +27,7 @@ options:
 } as const;
 
 /** `agent-authz did-web`: the DID document for a did:web agent, from its key file. */
-export function didWeb(args: string[]): void {
+export function didWeb(args: string[], io: CliIo): void {
   const { values } = parseCommandArgs(DID_WEB, args);
   if (values.key === undefined || values.did === undefined) {
     throw usageError(DID_WEB, '--key and --did are required');
@@ -44,6 +45,6 @@ export function didWeb(args: string[]): void {
     fragment: values.fragment,
     format,
   });
-  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  process.stderr.write(`host it at ${location.href}\nsign with keyid ${keyId}\n`);
+  io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  io.stderr.write(`host it at ${location.href}\nsign with keyid ${keyId}\n`);
 }

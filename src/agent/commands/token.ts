@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandArgs, runSubcommand, usageError } from '../../cli/parse-command-args.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { fileFailed } from '../../command-line/file-failed.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { parseDuration } from '../../config/duration.js';
 import { createDpopProof } from '../create-dpop-proof.js';
 import { mintToken } from '../mint-token.js';
 import { publicJwkOf } from '../sign-compact-jws.js';
 import { readKeyFile } from './read-key-file.js';
-
-const TOKEN_USAGE = `usage: agent-authz token <mint|proof> [options]
-
-  token mint    print a DID-issued access token bound to a key or a certificate
-  token proof   print the Authorization: DPoP and DPoP headers for one request
-agent-authz token mint --help and agent-authz token proof --help show their options.
-`;
 
 const MINT = {
   command: 'token mint',
@@ -60,16 +55,15 @@ Prints the headers of one DPoP request: Authorization: DPoP TOKEN (with --token)
 
 /**
  * `agent-authz token mint`: prints a DID-issued access token bound to an agent key (`cnf.jkt`)
- * or a client certificate (`cnf.x5t#S256`). `agent-authz token proof`: prints the
- * `Authorization` and `DPoP` headers for one request. For demos and tests.
+ * or a client certificate (`cnf.x5t#S256`). For demos and tests.
  */
-export function token(args: string[]): void {
-  const output = runSubcommand(
-    { command: 'token', usage: TOKEN_USAGE },
-    { mint: (rest) => `${mint(rest)}\n`, proof },
-    args,
-  );
-  process.stdout.write(output);
+export function tokenMint(args: string[], io: CliIo): void {
+  io.stdout.write(`${mint(args)}\n`);
+}
+
+/** `agent-authz token proof`: prints the `Authorization` and `DPoP` headers for one request. */
+export function tokenProof(args: string[], io: CliIo): void {
+  io.stdout.write(proof(args));
 }
 
 function mint(args: string[]): string {
@@ -91,7 +85,7 @@ function mint(args: string[]): string {
     expiresIn: Math.floor(ttlMs / 1000),
     ...(values.scope === undefined ? {} : { scope: values.scope }),
     ...(bindKey === undefined ? {} : { bindKey: publicJwkOf(readKeyFile(bindKey).privateJwk) }),
-    ...(bindCert === undefined ? {} : { bindCertificatePem: readFileSync(bindCert, 'utf8') }),
+    ...(bindCert === undefined ? {} : { bindCertificatePem: readCertificate(bindCert) }),
   });
 }
 
@@ -109,4 +103,12 @@ function proof(args: string[]): string {
   });
   const authorization = values.token === undefined ? '' : `authorization: DPoP ${values.token}\n`;
   return `${authorization}dpop: ${dpop}\n`;
+}
+
+function readCertificate(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw fileFailed('read', 'certificate', file, error, 'give a PEM client certificate');
+  }
 }

@@ -6,7 +6,11 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { parseCommandArgs, usageError } from '../../cli/parse-command-args.js';
+import { CommandFailed } from '../../command-line/cli-errors.js';
+import type { CliIo } from '../../command-line/cli-io.js';
+import { fileFailed } from '../../command-line/file-failed.js';
+import { describeListenCode } from '../../command-line/listen-failed.js';
+import { parseCommandArgs, usageError } from '../../command-line/parse-command-args.js';
 import { WELL_KNOWN_DIRECTORY_PATH as DIRECTORY_PATH } from '../../credentials/read-signature-agent.js';
 import { DIRECTORY_MEDIA_TYPES } from '../../keys/resolve-directory-key.js';
 import { keyDirectory, type PublishedKey, readPublishedKey } from '../key-directory.js';
@@ -56,11 +60,11 @@ ${MEDIA_TYPE} and Cache-Control: max-age, until SIGTERM/SIGINT.
 } as const;
 
 /** `agent-authz directory print`: the directory JSON on stdout, where to serve it on stderr. */
-export function directoryPrint(args: string[]): void {
+export function directoryPrint(args: string[], io: CliIo): void {
   const { values } = parseCommandArgs(PRINT, args);
   const keys = readKeys(PRINT, values.key);
-  process.stdout.write(`${JSON.stringify(keyDirectory(keys), null, 2)}\n`);
-  process.stderr.write(
+  io.stdout.write(`${JSON.stringify(keyDirectory(keys), null, 2)}\n`);
+  io.stderr.write(
     `serve it at https://YOUR-ORIGIN${DIRECTORY_PATH}\n` +
       `with Content-Type: ${MEDIA_TYPE}\n` +
       keys.map((key) => `sign with keyid ${key.thumbprint}\n`).join(''),
@@ -68,7 +72,7 @@ export function directoryPrint(args: string[]): void {
 }
 
 /** `agent-authz directory serve`: a small directory host for development and testing. */
-export async function directoryServe(args: string[]): Promise<void> {
+export async function directoryServe(args: string[], io: CliIo): Promise<void> {
   const { values } = parseCommandArgs(SERVE, args);
   const { host, port } = listenAddress(values.listen);
   const keys = readKeys(SERVE, values.key);
@@ -92,19 +96,21 @@ export async function directoryServe(args: string[]): Promise<void> {
     : createHttpServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`listen ${values.listen}: ${error.code ?? error.message}`)),
+      reject(
+        new CommandFailed(`cannot listen on ${values.listen}: ${describeListenCode(error)}`, {
+          hint: 'choose another --listen HOST:PORT (port 0 picks a free one)',
+        }),
+      ),
     );
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  process.stdout.write(
+  io.stdout.write(
     `serving ${keys.length} key(s) at ${tls ? 'https' : 'http'}://${shown}:${address.port}${DIRECTORY_PATH}\n`,
   );
   if (!tls)
-    process.stderr.write(
-      'plain http: verifiers fetch directories over https only; put TLS in front\n',
-    );
+    io.stderr.write('plain http: verifiers fetch directories over https only; put TLS in front\n');
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -144,7 +150,7 @@ function answerDirectory(
 
 function readKeys(spec: { command: string }, files: readonly string[] | undefined): PublishedKey[] {
   if (files === undefined || files.length === 0) throw usageError(spec, '--key FILE is required');
-  const keys = files.map((file) => readPublishedKey(file));
+  const keys = files.map(readKeyOrFail);
   const seen = new Set<string>();
   for (const key of keys) {
     if (seen.has(key.thumbprint))
@@ -152,6 +158,15 @@ function readKeys(spec: { command: string }, files: readonly string[] | undefine
     seen.add(key.thumbprint);
   }
   return keys;
+}
+
+function readKeyOrFail(file: string): PublishedKey {
+  try {
+    return readPublishedKey(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall === undefined) throw error;
+    throw fileFailed('read', 'key file', file, error, 'give a key file, JWK or PEM key');
+  }
 }
 
 function listenAddress(text: string | undefined): { host: string; port: number } {
